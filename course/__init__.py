@@ -1,0 +1,31 @@
+"""Shared helpers for the PyTorch baby-steps course.
+
+Students' notebooks import from here (`course.notebook`, `course.data`); the
+instructor commands live in `course.instructor` and run as `python -m course`.
+Nothing in this package is secret: the hidden checks live in `tests/hidden/`,
+which never ships to students.
+"""
+from pathlib import Path
+
+__all__ = ["find_course_root"]
+
+
+def find_course_root(start=None):
+    """The course directory: `$COURSE_ROOT`, else the nearest folder above
+    `start` (default: the working directory) that holds `nbgrader_config.py`.
+
+    Grading kernels run inside `autograded/<student>/<assignment>/`, so walking
+    up from there finds the course that is grading them.
+    """
+    import os
+
+    if os.environ.get("COURSE_ROOT"):
+        return Path(os.environ["COURSE_ROOT"]).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"No course directory found above {here}: expected a folder with "
+        "nbgrader_config.py and source/. Set COURSE_ROOT to the course directory."
+    )

@@ -1,0 +1,69 @@
+"""Instructor commands: `python -m course <command>`.
+
+    release   regenerate release/ from source/ for every step
+    demo      the whole loop on two demo students, with a score table
+"""
+import argparse
+import shutil
+import sys
+import time
+
+import nbformat
+
+from course import find_course_root, instructor
+
+DEMO_STUDENTS = ("demo-reference", "demo-untouched")
+
+
+def cmd_release(args):
+    root = find_course_root()
+    steps = args.steps or instructor.assignments(root)
+    instructor.generate_release(root, steps)
+    print(f"release/ regenerated for {len(steps)} steps: {', '.join(steps)}")
+
+
+def cmd_demo(args):
+    """Release every step, then have two demo students fetch and submit
+    through the exchange: one hands in the instructor's solutions, one the
+    untouched notebook. Collect, autograde, write feedback, print scores."""
+    root = find_course_root()
+    steps = args.steps or instructor.assignments(root)
+    workspace = root / "demo-students"
+    shutil.rmtree(workspace, ignore_errors=True)
+
+    def reference(step):
+        source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
+        return lambda fetched: instructor.reference_solution(source, fetched)
+
+    submissions = {
+        "demo-reference": {step: reference(step) for step in steps},
+        "demo-untouched": {step: (lambda fetched: fetched) for step in steps},
+    }
+    start = time.perf_counter()
+    failures = instructor.run_loop(root, submissions, workspace, steps)
+    seconds = time.perf_counter() - start
+
+    print()
+    print(instructor.format_scores(instructor.scores(root, steps), list(DEMO_STUDENTS)))
+    print(f"\n{len(steps)} steps x {len(DEMO_STUDENTS)} students graded in {seconds:.0f} s. "
+          f"Feedback: {root / 'feedback'}")
+    for step, students in failures.items():
+        for student, error in students.items():
+            print(f"FAILED to grade {step} for {student}:\n{error}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, func in (("release", cmd_release), ("demo", cmd_demo)):
+        sub = commands.add_parser(name, help=func.__doc__.splitlines()[0] if func.__doc__ else name)
+        sub.add_argument("steps", nargs="*", help="steps to work on (default: all)")
+        sub.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
