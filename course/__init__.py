@@ -11,21 +11,17 @@ __all__ = ["find_course_root"]
 
 
 def find_course_root(start=None):
-    """The course directory: `$COURSE_ROOT`, else the nearest folder above
-    `start` (default: the working directory) that holds `nbgrader_config.py`.
+    """The course directory: the nearest folder above `start` (default: the
+    working directory) that holds `nbgrader_config.py` and `source/`.
 
     Grading kernels run inside `autograded/<student>/<assignment>/`, so walking
     up from there finds the course that is grading them.
     """
-    import os
-
-    if os.environ.get("COURSE_ROOT"):
-        return Path(os.environ["COURSE_ROOT"]).resolve()
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
             return folder
     raise FileNotFoundError(
         f"No course directory found above {here}: expected a folder with "
-        "nbgrader_config.py and source/. Set COURSE_ROOT to the course directory."
+        "nbgrader_config.py and source/. Run this from inside the course directory."
     )

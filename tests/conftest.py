@@ -1,0 +1,62 @@
+"""Shared fixtures: a throwaway copy of the course, graded once per test run."""
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import instructor
+from tests.mistakes import all_mistakes
+
+REPO = Path(__file__).resolve().parents[1]
+COURSE_FILES = ("source", "tests/hidden", "nbgrader_config.py")
+
+
+def copy_course(dest):
+    """The parts of the course that nbgrader needs, without any grading state."""
+    for name in COURSE_FILES:
+        src, dst = REPO / name, dest / name
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def steps():
+    return instructor.assignments(REPO)
+
+
+def mistake_student(step, name):
+    return f"mistake-{step}-{name}"
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory, steps):
+    """Every step released, submitted through the exchange and autograded, for:
+    the reference solutions, the untouched release notebooks, and one student
+    per realistic mistake (tests/mistakes/). Done once; tests read the results."""
+    root = copy_course(tmp_path_factory.mktemp("course"))
+    os.environ.pop("COURSE_DB_URL", None)  # this copy gets its own SQLite gradebook
+    os.environ["COURSE_EXCHANGE"] = str(root / "exchange")
+
+    def reference(step):
+        source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
+        return lambda fetched: instructor.reference_solution(source, fetched)
+
+    submissions = {
+        "reference": {step: reference(step) for step in steps},
+        "untouched": {step: (lambda fetched: fetched) for step in steps},
+    }
+    for step, mistakes in all_mistakes().items():
+        for name, mistake in mistakes.items():
+            solve = reference(step)
+            submissions[mistake_student(step, name)] = {
+                step: lambda fetched, solve=solve, answers=mistake["answers"]:
+                    instructor.with_cells(solve(fetched), answers)
+            }
+    failures = instructor.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
+    return root, failures

@@ -1,0 +1,22 @@
+"""Realistic wrong submissions, one module per step (named like the step,
+without the number: `tensors.py` for 01_tensors is `_01_tensors.py`).
+
+Each module defines MISTAKES = {name: {"answers": {...}, "fails": {...}}}:
+
+- "answers": {solution grade_id: code}, cells that replace the reference
+  solution's (every other answer stays correct);
+- "fails": {test grade_id: phrase}, the graded cells this mistake must fail,
+  each with a phrase its feedback must contain. Every other graded cell of
+  the step must still earn full points.
+"""
+import importlib
+import pkgutil
+
+
+def all_mistakes():
+    """{step: {name: mistake}} for every module in this package."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found[info.name.lstrip("_")] = module.MISTAKES
+    return found

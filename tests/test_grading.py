@@ -1,0 +1,66 @@
+"""Grading works: full marks for the reference, none for an untouched notebook,
+and each realistic mistake loses exactly the points of the check it breaks,
+with feedback that names the problem."""
+import re
+
+import pytest
+
+from course import instructor
+from tests.conftest import mistake_student
+from tests.mistakes import all_mistakes
+
+MISTAKES = [(step, name, m) for step, ms in all_mistakes().items() for name, m in ms.items()]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_nothing_failed_to_grade(graded_course):
+    _, failures = graded_course
+    assert not failures
+
+
+def test_every_step_has_a_realistic_mistake(steps):
+    assert sorted(all_mistakes()) == steps
+
+
+def test_reference_gets_full_marks(graded_course, steps):
+    root, _ = graded_course
+    table = instructor.scores(root, steps)
+    for step in steps:
+        score, max_score = table[step]["reference"]
+        assert max_score > 0, f"{step} has no points to earn"
+        assert score == max_score, f"{step}: reference scored {score} of {max_score}: " + str(
+            {k: v[:2] for k, v in instructor.cell_results(root, step, "reference").items()})
+
+
+def test_untouched_release_gets_zero(graded_course, steps):
+    root, _ = graded_course
+    table = instructor.scores(root, steps)
+    for step in steps:
+        score, max_score = table[step]["untouched"]
+        assert score == 0, f"{step}: the untouched notebook scored {score} of {max_score}"
+
+
+@pytest.mark.parametrize("step,name,mistake", MISTAKES, ids=[f"{s}-{n}" for s, n, _ in MISTAKES])
+def test_mistake_loses_exactly_its_checks(graded_course, step, name, mistake):
+    root, _ = graded_course
+    results = instructor.cell_results(root, step, mistake_student(step, name))
+    for grade_id, (score, max_score, output) in results.items():
+        if grade_id in mistake["fails"]:
+            assert score == 0, f"{grade_id} should fail for this mistake, but scored {score}"
+            phrase = mistake["fails"][grade_id]
+            assert phrase in ANSI.sub("", output), f"{grade_id}'s feedback does not say {phrase!r}:\n{output[-1500:]}"
+        else:
+            assert score == max_score, f"{grade_id} should be unaffected, but scored {score} of {max_score}:\n{output[-1500:]}"
+
+
+def test_feedback_shows_no_hidden_check_source(graded_course, steps):
+    root, _ = graded_course
+    from tests.test_release import hidden_check_lines
+
+    secret = hidden_check_lines()
+    pages = list((root / "feedback").glob("*/*/*.html"))
+    assert len(pages) >= 2 * len(steps)
+    for page in pages:
+        text = page.read_text()
+        leaked = [line for line in secret if line in text]
+        assert not leaked, f"{page} shows hidden check source: {leaked[:3]}"

@@ -1,0 +1,75 @@
+"""release/ is what nbgrader makes of source/, and holds nothing secret."""
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import instructor
+from tests.conftest import REPO, copy_course
+
+RELEASE_NOTEBOOKS = sorted((REPO / "release").glob("*/*.ipynb"))
+SECRET_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|hidden_check|tests/hidden")
+
+
+def test_every_step_is_released(steps):
+    assert [p.parent.name for p in RELEASE_NOTEBOOKS] == steps
+
+
+def hidden_check_lines():
+    """Every substantial line of the hidden checks' source."""
+    lines = set()
+    for path in (REPO / "tests" / "hidden").glob("check_*.py"):
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if len(line) > 25 and not line.startswith(("#", '"""', "import ", "from ")):
+                lines.add(line)
+    return lines
+
+
+@pytest.mark.parametrize("path", RELEASE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_release_holds_no_solution_or_hidden_test(path):
+    text = path.read_text()
+    assert not SECRET_MARKERS.search(text), f"{path} holds a solution or hidden-test marker"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        assert not cell.get("outputs"), f"{path}: cell {cell.id} ships with outputs"
+    leaked = [line for line in hidden_check_lines() if line in text]
+    assert not leaked, f"{path} contains hidden check source: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("path", RELEASE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_reference_solutions_are_not_in_release(path):
+    source = nbformat.read(REPO / "source" / path.parent.name / path.name, as_version=4)
+    release = nbformat.read(path, as_version=4)
+    released = {c.id: c.source for c in release.cells}
+    for cell in source.cells:
+        meta = instructor.nbgrader_meta(cell)
+        if meta.get("solution"):
+            solution = instructor.strip_solution_markers(cell.source).strip()
+            assert solution not in released[cell.id], f"{path}: solution of {meta['grade_id']} shipped"
+
+
+def comparable(nb):
+    """What matters in a notebook, without volatile metadata."""
+    return [
+        (cell.cell_type, cell.source, cell.get("metadata", {}).get("nbgrader"), cell.get("outputs", []))
+        for cell in nb.cells
+    ], nb.metadata.get("kernelspec")
+
+
+def test_release_is_what_nbgrader_generates_today(tmp_path, steps):
+    root = copy_course(tmp_path)
+    instructor.generate_release(root, steps)
+    for step in steps:
+        fresh = nbformat.read(instructor.notebook_path(root, "release", step), as_version=4)
+        committed = nbformat.read(instructor.notebook_path(REPO, "release", step), as_version=4)
+        fresh_cells, fresh_kernel = comparable(fresh)
+        committed_cells, committed_kernel = comparable(committed)
+        assert len(fresh_cells) == len(committed_cells), f"{step}: release/ is stale; run `make release`"
+        for i, (a, b) in enumerate(zip(fresh_cells, committed_cells)):
+            assert a == b, f"{step}: cell {i} of release/ differs from nbgrader's output; run `make release`"
+        assert fresh_kernel == committed_kernel
+        extra = {p.name for p in (REPO / "release" / step).iterdir()} - {p.name for p in (root / "release" / step).iterdir()}
+        assert not extra, f"{step}: release/ holds files nbgrader does not generate: {extra}"
