@@ -6,10 +6,11 @@ import re
 import pytest
 
 from course import instructor
-from tests.conftest import mistake_student
-from tests.mistakes import all_mistakes
+import nbformat
 
-MISTAKES = [(step, name, m) for step, ms in all_mistakes().items() for name, m in ms.items()]
+from tests.conftest import REPO, mistake_student, selected_mistakes
+
+MISTAKES = [(step, name, m) for step, ms in selected_mistakes().items() for name, m in ms.items()]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -18,8 +19,14 @@ def test_nothing_failed_to_grade(graded_course):
     assert not failures
 
 
-def test_every_step_has_a_realistic_mistake(steps):
-    assert sorted(all_mistakes()) == steps
+def test_every_check_is_broken_by_a_realistic_mistake(steps):
+    """Each graded cell must be shown to fail for at least one realistic mistake."""
+    for step in steps:
+        nb = nbformat.read(instructor.notebook_path(REPO, "source", step), as_version=4)
+        graded = {instructor.nbgrader_meta(c)["grade_id"] for c in nb.cells if instructor.nbgrader_meta(c).get("grade")}
+        broken = {g for m in selected_mistakes().get(step, {}).values() for g in m["fails"]}
+        assert graded <= broken, f"{step}: no mistake in tests/mistakes/ fails {sorted(graded - broken)}"
+        assert broken <= graded, f"{step}: tests/mistakes/ names cells that are not graded: {sorted(broken - graded)}"
 
 
 def test_reference_gets_full_marks(graded_course, steps):

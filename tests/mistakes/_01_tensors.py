@@ -13,6 +13,11 @@ MISTAKES = {
         "answers": {"slices": "first_row = x2[0, :]\nthird_column = x2[:, 3]\nfirst_entries = x3[:, 0, 0]"},
         "fails": {"check-slices": "third_column should be entry 2 (the third, counting from 0)"},
     },
+    # The device object itself, not its type as a string.
+    "device-not-string": {
+        "answers": {"describe": "def describe(t):\n    return tuple(t.shape), t.dtype, t.device"},
+        "fails": {"check-describe": "device(type='cpu')"},
+    },
     # `t = t + 5` rebinds the name; the caller's tensor is untouched.
     "not-in-place": {
         "answers": {"inplace": (
