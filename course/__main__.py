@@ -7,6 +7,7 @@ import argparse
 import shutil
 import sys
 import time
+import warnings
 
 import nbformat
 
@@ -54,6 +55,8 @@ def cmd_demo(args):
 
 
 def main(argv=None):
+    # nbgrader's own ORM use warns (SAWarning) on every autograde; not ours to fix.
+    warnings.filterwarnings("ignore", module="nbgrader")
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
