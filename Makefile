@@ -28,3 +28,24 @@ test: setup
 
 clean:
 	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students
+
+# The local JupyterHub demo (deploy/jupyterhub/README.md): `make hub` starts
+# it on http://127.0.0.1:8000/ (as root: it creates the demo's system users),
+# `make hub-stop` stops it. `make hub-setup` installs its proxy from npm.
+HUB := deploy/jupyterhub
+.PHONY: hub hub-setup hub-stop hub-remove
+
+hub-setup: $(HUB)/node_modules/.package-lock.json
+
+$(HUB)/node_modules/.package-lock.json: $(HUB)/package.json $(HUB)/package-lock.json
+	cd $(HUB) && npm ci --no-audit --no-fund
+	touch $@
+
+hub: setup hub-setup
+	$(PY) $(HUB)/demo.py start
+
+hub-stop:
+	$(PY) $(HUB)/demo.py stop
+
+hub-remove:
+	$(PY) $(HUB)/demo.py remove

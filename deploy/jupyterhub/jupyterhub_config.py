@@ -1,0 +1,172 @@
+"""JupyterHub for the course: instructors grade, students fetch, validate and submit.
+
+One course, two JupyterHub groups:
+
+- instructors: their JupyterLab opens in the course directory (source/,
+  tests/hidden, the gradebook), with nbgrader's formgrader and
+  create-assignment toolbar;
+- students: JupyterLab in their own home, with nbgrader's Assignments list
+  and Validate button only.
+
+Everyone trades notebooks through nbgrader's exchange, a folder they can all
+write to (COURSE_EXCHANGE, read by the course's nbgrader_config.py).
+Single-user servers are local processes of real system users
+(LocalProcessSpawner), so unix permissions keep students out of the course
+directory (owned by the instructor, mode 0750) and out of each other's homes
+(0700).
+
+`demo.py start` (`make hub`) writes hub.json into COURSE_HUB_HOME, creates the
+users and the course directory, then starts JupyterHub with this file. A real
+deployment keeps the groups, the spawner settings and `prepare_user`, and
+swaps the demo's fixed passwords for PAM, LDAP or OAuth.
+"""
+import json
+import os
+import pwd
+import secrets
+import sys
+from pathlib import Path
+
+from jupyterhub.auth import Authenticator
+from traitlets import Dict
+
+HERE = Path(__file__).resolve().parent
+STATE = Path(os.environ.get("COURSE_HUB_HOME", "/srv/pytorch-course-hub"))
+SETTINGS = json.loads((STATE / "hub.json").read_text())
+
+COURSE_ID = SETTINGS["course_id"]
+COURSE_DIR = SETTINGS["course_dir"]
+EXCHANGE = SETTINGS["exchange"]
+INSTRUCTORS = sorted(SETTINGS["users"]["instructors"])
+STUDENTS = sorted(SETTINGS["users"]["students"])
+# The Python of the single-user servers: every user must be able to run it.
+PYTHON = SETTINGS.get("python", sys.executable)
+
+c = get_config()  # noqa: F821 (JupyterHub provides get_config)
+
+
+# -- who may log in ---------------------------------------------------------------
+
+class CourseDemoAuthenticator(Authenticator):
+    """A fixed password per user (demo only: hub.json holds them in plain text).
+
+    Unlike JupyterHub's shared-password authenticator, a student's password
+    does not open the instructor's account.
+    """
+
+    passwords = Dict(config=True, help="{username: password}")
+
+    async def authenticate(self, handler, data):
+        expected = self.passwords.get(data.get("username", ""))
+        if expected and secrets.compare_digest(expected, data.get("password", "")):
+            return data["username"]
+        return None
+
+
+c.JupyterHub.authenticator_class = CourseDemoAuthenticator
+c.CourseDemoAuthenticator.passwords = {
+    name: password
+    for group in SETTINGS["users"].values()
+    for name, password in group.items()
+}
+c.Authenticator.allowed_users = set(INSTRUCTORS + STUDENTS)
+c.JupyterHub.load_groups = {
+    "instructors": {"users": INSTRUCTORS},
+    "students": {"users": STUDENTS},
+}
+
+
+# -- the hub and its proxy, on loopback only ---------------------------------------
+
+c.JupyterHub.ip = SETTINGS.get("ip", "127.0.0.1")
+c.JupyterHub.port = SETTINGS.get("port", 8000)
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = SETTINGS.get("hub_port", 8081)
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{SETTINGS.get('proxy_api_port', 8001)}"
+# configurable-http-proxy from npm (`make hub-setup` runs `npm ci` here).
+c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "hub" / "proxy.pid")
+c.JupyterHub.pid_file = str(STATE / "hub" / "jupyterhub.pid")
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'hub' / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "hub" / "jupyterhub_cookie_secret")
+# Stopping the hub stops every single-user server and the proxy.
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+
+
+# -- single-user servers: real system users, one group's settings each -------------
+
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+c.Spawner.default_url = "/lab"
+# JupyterLab's first start on a loaded machine can take a while.
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 180
+c.Spawner.environment = {
+    # Read by the course's nbgrader_config.py (instructors) and used below.
+    "COURSE_ID": COURSE_ID,
+    "COURSE_EXCHANGE": EXCHANGE,
+    "COURSE_DATA_DIR": SETTINGS.get("data_dir", ""),
+    # The hub's own PATH may point into folders students cannot read.
+    "PATH": os.pathsep.join([os.path.dirname(PYTHON), "/usr/local/bin", "/usr/bin", "/bin"]),
+    # Mute the warnings that would otherwise go to every kernel's stderr.
+    "PYTHONWARNINGS": "ignore",
+    # Settings for everyone (no "Jupyter news" pop-up: there is no internet).
+    "JUPYTER_CONFIG_PATH": str(HERE / "jupyter-config" / "all"),
+}
+c.Spawner.group_overrides = {
+    "01-instructors": {
+        "groups": ["instructors"],
+        "spawner_override": {
+            # nbgrader's formgrader needs the course directory at or below the server's root.
+            "notebook_dir": COURSE_DIR,
+        },
+    },
+    "02-students": {
+        "groups": ["students"],
+        # No formgrader, no create-assignment toolbar, no course list.
+        "spawner_override": {
+            "environment": {"JUPYTER_CONFIG_PATH": os.pathsep.join(
+                str(HERE / "jupyter-config" / group) for group in ("students", "all"))},
+        },
+    },
+}
+
+
+def nbgrader_config(username, groups):
+    """The user's ~/.jupyter/nbgrader_config.py."""
+    if "instructors" in groups:
+        # The course's own settings (timeouts, gradebook, stubs); it reads
+        # COURSE_ID and COURSE_EXCHANGE from the environment set above.
+        return (
+            "# Written by JupyterHub at every start of your server (jupyterhub_config.py).\n"
+            f"load_subconfig({os.path.join(COURSE_DIR, 'nbgrader_config.py')!r})\n"
+        )
+    return (
+        "# Written by JupyterHub at every start of your server (jupyterhub_config.py).\n"
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.CourseDirectory.student_id = {username!r}\n"
+        f"c.Exchange.root = {EXCHANGE!r}\n"
+    )
+
+
+def prepare_user(spawner):
+    """Before each start: write the user's nbgrader_config.py, owned by them."""
+    name = spawner.user.name
+    groups = {group.name for group in spawner.user.groups}
+    if not groups & {"instructors", "students"}:
+        raise PermissionError(f"{name} is in neither the instructors nor the students group")
+    account = pwd.getpwnam(name)
+    config_dir = Path(account.pw_dir) / ".jupyter"
+    config_dir.mkdir(mode=0o700, exist_ok=True)
+    path = config_dir / "nbgrader_config.py"
+    path.write_text(nbgrader_config(name, groups))
+    for p in (config_dir, path):
+        os.chown(p, account.pw_uid, account.pw_gid)
+    if account.pw_uid == 0:
+        # Only when a user's server runs as root (never in the demo).
+        spawner.args = list(spawner.args) + ["--allow-root"]
+
+
+c.Spawner.pre_spawn_hook = prepare_user
