@@ -49,3 +49,9 @@ hub-stop:
 
 hub-remove:
 	$(PY) $(HUB)/demo.py remove
+
+# Datasets: check the data root ($COURSE_DATA_DIR), extract and decode what
+# the notebooks read (downloads only where a machine has the internet).
+.PHONY: data
+data: setup
+	$(PY) -m course data

@@ -2,6 +2,9 @@
 
     release   regenerate release/ from source/ for every step
     demo      the whole loop on two demo students, with a score table
+    data      provision and verify the datasets in the data root ($COURSE_DATA_DIR)
+    grade     autograde a class in parallel, with limits and feedback (course/grade.py)
+    export    the gradebook as CSV, with nbgrader's exporter
 """
 import argparse
 import shutil
@@ -54,6 +57,14 @@ def cmd_demo(args):
     return 1 if failures else 0
 
 
+def cmd_data(args):
+    """Provision and verify the datasets in the data root ($COURSE_DATA_DIR).
+    With --check, only verify: nothing is extracted, decoded or downloaded."""
+    from course import data
+
+    return 1 if data.provision(check_only=args.check) else 0
+
+
 def main(argv=None):
     # nbgrader's own ORM use warns (SAWarning) on every autograde; not ours to fix.
     warnings.filterwarnings("ignore", module="nbgrader")
@@ -64,6 +75,12 @@ def main(argv=None):
         sub = commands.add_parser(name, help=func.__doc__.splitlines()[0] if func.__doc__ else name)
         sub.add_argument("steps", nargs="*", help="steps to work on (default: all)")
         sub.set_defaults(func=func)
+    sub = commands.add_parser("data", help=cmd_data.__doc__.splitlines()[0])
+    sub.add_argument("--check", action="store_true", help="only verify; write and download nothing")
+    sub.set_defaults(func=cmd_data)
+    from course import grade
+
+    grade.register(commands)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 
