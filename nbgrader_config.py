@@ -29,3 +29,26 @@ c.Execute.interrupt_on_timeout = True
 # What students see in place of a removed solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Limits per submission while autograding (course/limits.py, deploy/GRADING.md).
+# nbgrader's Execute is replaced by LimitedExecute, which adds a time limit
+# for the whole notebook, a memory limit and no network for the kernel, and
+# writes a clear message into the feedback of a submission that breaks one.
+# `python -m course grade` flags override these for one run.
+c.Autograde.autograde_preprocessors = [
+    "course.limits.LimitedExecute",  # instead of nbgrader.preprocessors.Execute
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Seconds the whole notebook may run (0: no limit); cells after it are not run.
+c.LimitedExecute.notebook_timeout = int(os.environ.get("COURSE_NOTEBOOK_TIMEOUT", "1800"))
+# Memory of the grading kernel (RLIMIT_DATA; importing torch alone takes ~0.8G).
+c.LimitedExecute.memory_limit = os.environ.get("COURSE_MEMORY_LIMIT", "4G")
+# Network for student code: "none" (a network namespace, or refuse to grade),
+# "auto" (a namespace where the machine allows one), "host" (no isolation).
+c.LimitedExecute.network = os.environ.get("COURSE_KERNEL_NETWORK", "auto")
+

@@ -1,0 +1,135 @@
+"""The kernel launcher: limits applied to a grading kernel, and only to it.
+
+    python -m course.sandbox [--memory BYTES] [--network none|auto|host] -- KERNEL COMMAND...
+
+The grader's kernel manager (course.limits.LimitedKernelManager) puts this in
+front of the kernel's command. It runs in the kernel's own process, changes
+that process, then `exec`s the kernel (same pid, so nbclient's interrupts and
+kills reach the kernel itself):
+
+- memory: `setrlimit(RLIMIT_DATA)`, the kernel's heap and private writable
+  mappings (what tensors and arrays use). Not RLIMIT_AS: CUDA reserves huge
+  ranges of address space it never touches, which RLIMIT_AS counts (and then
+  refuses) while RLIMIT_DATA does not (they are mapped PROT_NONE).
+  Each process the kernel starts (DataLoader workers) gets the same limit.
+- network: a new, empty network namespace (`unshare(CLONE_NEWNET)`; as
+  non-root, inside a new user namespace). The kernel still talks to the
+  grader over zmq's ipc transport (Unix sockets are files, not network),
+  while the worker that runs the kernel keeps its network (the PostgreSQL
+  gradebook, say). `none` insists (the kernel does not start if no namespace
+  can be made), `auto` isolates where the machine allows it and says so on
+  stderr where it does not, `host` leaves the network alone.
+- the kernel dies with its worker (PR_SET_PDEATHSIG), so a worker killed for
+  running past the notebook time limit leaves no kernel behind.
+
+Imports only the standard library: it runs once per kernel start.
+"""
+import ctypes
+import errno
+import os
+import resource
+import signal
+import subprocess
+import sys
+
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+PR_SET_PDEATHSIG = 1
+NETWORK_MODES = ("none", "auto", "host")
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def limit_memory(nbytes):
+    """Cap this process's data segment (heap and private writable mappings)."""
+    resource.setrlimit(resource.RLIMIT_DATA, (nbytes, nbytes))
+
+
+def isolate_network():
+    """Move this process into a new network namespace with no interfaces
+    but a (down) loopback. Returns None on success, else why not."""
+    libc = _libc()
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return None
+    first = os.strerror(ctypes.get_errno())
+    # Not root (or no CAP_SYS_ADMIN): a user namespace grants it, if the
+    # machine allows unprivileged user namespaces.
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return f"unshare(CLONE_NEWNET): {first}; with a user namespace: {os.strerror(ctypes.get_errno())}"
+    try:
+        with open("/proc/self/setgroups", "w") as f:
+            f.write("deny")
+        with open("/proc/self/uid_map", "w") as f:
+            f.write(f"{uid} {uid} 1")
+        with open("/proc/self/gid_map", "w") as f:
+            f.write(f"{gid} {gid} 1")
+    except OSError as e:
+        return f"user namespace id maps: {e}"
+    return None
+
+
+def die_with_parent():
+    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    options, command = argv[:split], argv[split + 1:]
+    memory, network = 0, "host"
+    while options:
+        name = options.pop(0)
+        if name == "--memory":
+            memory = int(options.pop(0))
+        elif name == "--network":
+            network = options.pop(0)
+            if network not in NETWORK_MODES:
+                print(f"course.sandbox: --network must be one of {NETWORK_MODES}", file=sys.stderr)
+                return 2
+        else:
+            print(f"course.sandbox: unknown option {name}", file=sys.stderr)
+            return 2
+    if not command:
+        print("course.sandbox: no command after --", file=sys.stderr)
+        return 2
+
+    die_with_parent()
+    if network != "host":
+        why = isolate_network()
+        if why and network == "none":
+            print(f"course.sandbox: cannot cut the kernel off the network ({why}); "
+                  "refusing to run student code with network access. Grade with "
+                  "--network auto or host to allow it.", file=sys.stderr)
+            return 3
+        if why:
+            print(f"course.sandbox: WARNING: student code has network access ({why})", file=sys.stderr)
+    if memory > 0:
+        limit_memory(memory)
+    try:
+        os.execvp(command[0], command)
+    except OSError as e:
+        print(f"course.sandbox: cannot run {command[0]}: {e}", file=sys.stderr)
+        return 127 if e.errno == errno.ENOENT else 126
+
+
+def network_isolation_works():
+    """Whether this machine lets the launcher cut a process off the network:
+    (True, "") or (False, why)."""
+    probe = subprocess.run(
+        [sys.executable, "-m", "course.sandbox", "--network", "none", "--",
+         sys.executable, "-c", "import socket; print(len(socket.if_nameindex()))"],
+        capture_output=True, text=True, timeout=60,
+    )
+    if probe.returncode == 0:
+        return True, ""
+    return False, (probe.stderr.strip() or f"exit {probe.returncode}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
