@@ -9,7 +9,7 @@ def test_input(nb):
     assert isinstance(x1, torch.Tensor), f"x1 should be a torch tensor, found {type(x1).__name__}"
     assert x1.dtype == torch.float32, f"x1 should hold floats (torch.float32), found {x1.dtype}"
     assert x1.shape == (4,), f"x1 should be 1-D with 4 numbers, shape (4,), found {tuple(x1.shape)}"
-    assert x1.tolist() == [1.0, 2.0, 3.0, 4.0], f"x1 should hold 1, 2, 3, 4, found {x1.tolist()}"
+    assert x1.tolist() == [1, 2, 3, 4], f"x1 should hold the numbers 1, 2, 3, 4, found {x1.tolist()}"
     assert x1.requires_grad and x1.is_leaf, (
         "x1 should be made with torch.tensor(..., requires_grad=True), so later steps can ask "
         "how the output changes with the input"
