@@ -1,0 +1,137 @@
+"""Helpers for the image steps (12 and up), shared by the notebooks, their
+hidden checks and benchmarks/cnn.py.
+
+    show_images(images, labels, classes)   a grid of images with their labels
+    layer_shapes(model, x)   the output shape of every layer, in the order they run
+    print_layer_shapes(model, x)
+    train_epoch(model, loader, optimizer, loss_fn, device, max_batches)
+    accuracy(model, loader, device)     the loops the students write in step 13
+    budget(device)           how long step 17 trains on this device, and the
+                             test accuracy its trained CNN must reach
+"""
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+def show_images(images, labels, classes, predicted=None, ncols=8, mean=0.5, std=0.5):
+    """Show a batch of normalized images (N, C, H, W) in a grid, each titled
+    with its class name; with `predicted`, titled "prediction (true class)",
+    in red where they differ. `mean` and `std` undo transforms.Normalize."""
+    import matplotlib.pyplot as plt
+
+    n = len(images)
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.8 * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i, ax in enumerate(axes.flat[:n]):
+        image = (images[i].detach().cpu() * std + mean).clamp(0, 1)
+        if image.shape[0] == 1:
+            ax.imshow(image[0], cmap="gray")
+        else:
+            ax.imshow(image.permute(1, 2, 0))  # matplotlib wants (H, W, C)
+        true = classes[int(labels[i])]
+        if predicted is None:
+            ax.set_title(true, fontsize=9)
+        else:
+            guess = classes[int(predicted[i])]
+            ax.set_title(f"{guess}\n({true})", fontsize=8, color="black" if guess == true else "red")
+    fig.tight_layout()
+    plt.show()
+
+
+# Layers whose outputs are worth showing: the ones that change a shape or
+# hold weights. Activations (ReLU, Sigmoid) keep the shape, so they are left out.
+SHAPED_LAYERS = (nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten)
+
+
+def layer_shapes(model, x):
+    """[(layer name, output shape)] for every conv, pooling, flatten and
+    linear layer of `model`, in the order a forward pass on `x` runs them.
+
+    Works whatever the model's style: layers as attributes, an
+    nn.Sequential, the same pooling layer used twice (it is listed twice)."""
+    names = {module: name for name, module in model.named_modules()}
+    shapes, hooks = [], []
+    for module in model.modules():
+        if isinstance(module, SHAPED_LAYERS):
+            hooks.append(module.register_forward_hook(
+                lambda m, inputs, output: shapes.append((names[m], tuple(output.shape)))))
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return shapes
+
+
+def print_layer_shapes(model, x):
+    """Print the shape of `x` and then after every layer (see layer_shapes)."""
+    print(f"{'input':>12}: {tuple(x.shape)}")
+    for name, shape in layer_shapes(model, x):
+        print(f"{name:>12}: {shape}")
+
+
+def train_epoch(model, loader, optimizer, loss_fn, device="cpu", max_batches=None):
+    """One pass over `loader` (or its first `max_batches` batches): for each
+    batch, zero_grad, loss, backward, step. Returns the batches' losses.
+    This is step 13's exercise, with the batches moved to `device` (step 16)."""
+    model.train()
+    losses = []
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if max_batches is not None and len(losses) >= max_batches:
+            break
+    return losses
+
+
+def accuracy(model, loader, device="cpu"):
+    """The fraction of the images in `loader` whose highest score is their
+    label (step 13's exercise, on `device`)."""
+    model.eval()
+    correct = total = 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            correct += (model(images).argmax(dim=1) == labels).sum().item()
+            total += len(labels)
+    model.train()
+    return correct / total
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How step 17 trains on a device, and what its trained CNN must reach.
+
+    epochs: passes over the 50,000 training images.
+    min_accuracy: the test-set accuracy (all 10,000 images) the hidden check
+    asks for. The reference clears it with margin; a model with a ReLU on its
+    logits, or an untrained one, does not.
+    """
+    device: str
+    epochs: int
+    min_accuracy: float
+    why: str
+
+
+BUDGETS = {
+    # One H100: the full budget, seconds per epoch.
+    "cuda": Budget("cuda", epochs=15, min_accuracy=0.72,
+                   why="a GPU: the full budget, 15 epochs"),
+    # 2 CPU cores (a laptop, CI): a few minutes at most.
+    "cpu": Budget("cpu", epochs=2, min_accuracy=0.55,
+                  why="no GPU: a smaller budget of 2 epochs, so the step runs in a few minutes on a CPU"),
+}
+
+
+def budget(device):
+    """The Budget for `device` ("cuda", "cpu", a torch.device or "cuda:0")."""
+    kind = torch.device(device).type
+    return BUDGETS["cuda" if kind == "cuda" else "cpu"]
