@@ -1,0 +1,117 @@
+"""Hidden checks for step 10 (two-layer network). Each test gets the student's
+notebook variables as `nb`; its assertion message is the student's feedback.
+
+The student may build the network from two loose layers and a function, or as
+an nn.Sequential, with any sigmoid: the checks find the parameters the
+network uses by asking autograd which of the notebook's parameters its output
+depends on, and never rely on variable names other than `forward`,
+`optimizer` and `loss_history`."""
+import numbers
+
+import torch
+import torch.nn as nn
+
+X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+SHAPES = {(2, 4): "the first layer's weight", (2,): "the first layer's bias",
+          (1, 2): "the second layer's weight", (1,): "the second layer's bias"}
+
+
+def _candidates(nb):
+    """Every parameter the notebook holds, in a module or loose."""
+    found = {}
+    for value in list(nb._namespace.values()):
+        if isinstance(value, nn.Module):
+            for p in value.parameters():
+                found[id(p)] = p
+        elif isinstance(value, torch.Tensor) and value.requires_grad and value.is_leaf:
+            found[id(value)] = value
+    return list(found.values())
+
+
+def _used(nb):
+    """The parameters forward's output depends on, by shape."""
+    params = _candidates(nb)
+    out = nb.forward(X)
+    if not params or not out.requires_grad:
+        return {}
+    grads = torch.autograd.grad(out.sum(), params, allow_unused=True)
+    used = [p for p, g in zip(params, grads) if g is not None]
+    return used
+
+
+def _by_shape(used):
+    shapes = sorted(tuple(p.shape) for p in used)
+    assert shapes == sorted(SHAPES), (
+        "forward should use exactly two layers, nn.Linear(4, 2) then nn.Linear(2, 1): 4 parameter tensors of "
+        f"shapes {sorted(SHAPES)}, found {shapes}"
+    )
+    return {tuple(p.shape): p for p in used}
+
+
+def test_network(nb):
+    for inputs in (X, torch.rand(3, 4, generator=torch.Generator().manual_seed(10))):
+        out = nb.forward(inputs)
+        n = inputs.shape[0]
+        assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
+            f"forward on a batch of shape ({n}, 4) should return shape ({n}, 1), found "
+            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}"
+        )
+    p = _by_shape(_used(nb))
+    with torch.no_grad():
+        hidden = torch.sigmoid(X @ p[(2, 4)].T + p[(2,)])
+        expected = torch.sigmoid(hidden @ p[(1, 2)].T + p[(1,)])
+        linear_hidden = torch.sigmoid((X @ p[(2, 4)].T + p[(2,)]) @ p[(1, 2)].T + p[(1,)])
+        out = nb.forward(X)
+    assert not torch.allclose(out, linear_hidden, atol=1e-6), (
+        "forward has no sigmoid between the two layers: without it, the two layers are one linear layer. "
+        "Put a sigmoid after layer 1 as well as after layer 2"
+    )
+    assert torch.allclose(out, expected, atol=1e-6), (
+        "forward(x) should be sigmoid(layer2(sigmoid(layer1(x)))), the first layer nn.Linear(4, 2), found "
+        f"{[round(v, 4) for v in out.flatten().tolist()]} where that gives "
+        f"{[round(v, 4) for v in expected.flatten().tolist()]}"
+    )
+
+
+def test_optimizer(nb):
+    opt = nb.optimizer
+    used = _used(nb)
+    held = {id(p) for group in opt.param_groups for p in group["params"]}
+    missing = [p for p in used if id(p) not in held]
+    assert not missing, (
+        "the optimizer was not given " + ", ".join(SHAPES.get(tuple(p.shape), f"a parameter of shape {tuple(p.shape)}")
+                                                   for p in missing)
+        + ": that layer never learns, it keeps its random start. Give the optimizer the parameters of both layers"
+    )
+    # And a step does move every layer: try one, then put everything back.
+    saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
+    try:
+        opt.zero_grad()
+        nn.MSELoss()(nb.forward(X), Y).backward()
+        opt.step()
+        frozen = [p for p, value, _ in saved if torch.equal(p.detach(), value)]
+    finally:
+        with torch.no_grad():
+            for p, value, grad in saved:
+                p.copy_(value)
+                p.grad = grad
+    assert not frozen, (
+        "optimizer.step() does not change " + ", ".join(SHAPES.get(tuple(p.shape), str(tuple(p.shape))) for p in frozen)
+        + ": is the learning rate 0?"
+    )
+
+
+def test_fits(nb):
+    with torch.no_grad():
+        final = nn.MSELoss()(nb.forward(X), Y).item()
+    assert final < 0.05, (
+        f"the trained network should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}. "
+        "Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
+        "with an optimizer over both layers"
+    )
+    history = list(nb.loss_history)
+    assert len(history) >= 20, f"loss_history should hold the loss of every batch, found {len(history)} entries"
+    assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"
+    start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
+    assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"

@@ -1,0 +1,36 @@
+_TRAIN = """optimizer = optim.SGD({params}, lr={lr})
+loss_history = []
+for epoch in range({epochs}):
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(forward(xb), yb)
+        loss.backward()
+        optimizer.step()
+        loss_history.append(loss.item())"""
+
+MISTAKES = {
+    # The original tutorial's bug: only layer 1's parameters in the optimizer.
+    "one-layer-optimizer": {
+        "answers": {"train": _TRAIN.format(params="layer1.parameters()", lr="1.0", epochs="EPOCHS")},
+        "fails": {
+            "check-optimizer": "should hold 4 parameter tensors",
+            "check-fits": "after training the loss on all of x should be below 0.05",
+        },
+    },
+    # The original tutorial's schedule: 3 epochs at lr 0.1.
+    "three-epochs": {
+        "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
+                                           lr="0.1", epochs="3")},
+        "fails": {"check-fits": "after training the loss on all of x should be below 0.05"},
+    },
+    # No nonlinearity between the layers: one linear layer in disguise.
+    "no-hidden-sigmoid": {
+        "answers": {"network": (
+            "layer1 = nn.Linear(4, 2)\n"
+            "layer2 = nn.Linear(2, 1)\n\n\n"
+            "def forward(x):\n"
+            "    return torch.sigmoid(layer2(layer1(x)))"
+        )},
+        "fails": {"check-network": "forward has no sigmoid between the two layers"},
+    },
+}
