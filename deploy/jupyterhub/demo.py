@@ -15,8 +15,8 @@
     exchange/    nbgrader's exchange, writable by everyone (mode 1777)
     home/<user>  each demo user's home, mode 0700
     python/      only where the course's .venv lives in a folder other users
-                 cannot enter: a venv of the system's Python that sees the
-                 course's packages, for the users' servers
+                 cannot enter (under /root): a venv of a copy of the same
+                 Python (python-runtime/) that sees the course's packages
 
 then releases every step to the exchange as the instructor, and starts
 JupyterHub (jupyterhub_config.py beside this file) with its proxy in the
@@ -101,30 +101,59 @@ def run_as(name, args, cwd, env=None, **kwargs):
 
 # -- a Python every user can run ---------------------------------------------------
 
-def can_run(name, python):
-    probe = "import jupyterhub, jupyterlab, nbgrader, torch, course.notebook"
+PROBE = "import jupyterhub, jupyterlab, nbgrader, torch, course.notebook"
+
+
+def can_run(name, python, env):
     try:
-        return run_as(name, [python, "-c", probe], cwd="/", capture_output=True).returncode == 0
+        return run_as(name, [python, "-c", PROBE], cwd="/", env=env, capture_output=True).returncode == 0
     except OSError:  # not even allowed to start it
         return False
 
 
+def link_or_copy(src, dst):
+    """A hard link where the file system allows it (instant), else a copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
 def users_python(state, probe_user):
-    """The Python that runs the users' servers and kernels: the course's .venv
-    where every user can run it, else a venv of the system's Python of the
-    same version that sees the course's packages (a .venv made from a Python
-    under /root, such as pyenv's, cannot be run by other users)."""
-    if can_run(probe_user, sys.executable):
-        return sys.executable
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    system_python = shutil.which(f"python{version}", path="/usr/local/bin:/usr/bin:/bin")
-    if not system_python:
-        raise DemoError(f"Other users cannot run {sys.executable}, and there is no system "
-                        f"python{version} to run the course's packages with: install python{version}.")
-    env = state / "python"
+    """(python, environment) for the users' servers, kernels and the
+    instructor's commands: the course's .venv where every user can run it.
+
+    A .venv made from a Python under /root (pyenv's, here) cannot be run by
+    other users. Then the demo gets its own copy of that same interpreter and
+    its standard library (hard links: no extra space), and a venv of it that
+    sees the course's packages. Another Python version would not do: the
+    packages are built for this one, and Python 3.11.2's regular expressions
+    break BeautifulSoup, which nbgrader's feedback needs.
+    """
+    if can_run(probe_user, sys.executable, {}):
+        return sys.executable, {}
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    base = Path(sys.base_prefix)
+    runtime, env = state / "python-runtime", state / "python"
+    shutil.rmtree(runtime, ignore_errors=True)
     shutil.rmtree(env, ignore_errors=True)
-    subprocess.run([system_python, "-m", "venv", "--without-pip", str(env)], check=True)
-    site = Path(sysconfig.get_path("purelib", vars={"base": str(env), "platbase": str(env)}))
+    (runtime / "bin").mkdir(parents=True)
+    (runtime / "lib").mkdir()
+    link_or_copy(Path(sys._base_executable).resolve(), runtime / "bin" / version)
+    for lib in (base / "lib").glob("libpython*.so*"):
+        if lib.is_symlink():
+            (runtime / "lib" / lib.name).symlink_to(os.readlink(lib))
+        else:
+            link_or_copy(lib, runtime / "lib" / lib.name)
+    shutil.copytree(base / "lib" / version, runtime / "lib" / version, symlinks=True,
+                    copy_function=link_or_copy, ignore=shutil.ignore_patterns("site-packages", "test"))
+    (runtime / "lib" / version / "site-packages").mkdir()
+    # The interpreter looks for libpython where it was built (under /root).
+    environment = {"LD_LIBRARY_PATH": str(runtime / "lib")}
+    subprocess.run([str(runtime / "bin" / version), "-m", "venv", "--without-pip", str(env)],
+                   check=True, env={**os.environ, **environment})
+    site = env / "lib" / version / "site-packages"
     venv_sites = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
     (site / "course_venv.pth").write_text(
         "".join(f"import site; site.addsitedir({p!r})\n" for p in venv_sites))
@@ -145,12 +174,12 @@ def users_python(state, probe_user):
         if first.startswith(b"#!") and b"python" in first:
             target.write_bytes(f"#!{python}\n".encode() + rest)
             target.chmod(0o755)
-    if not can_run(probe_user, python):
-        result = run_as(probe_user, [python, "-c", "import jupyterhub, nbgrader, torch, course.notebook"],
-                        cwd="/", capture_output=True, text=True)
+    if not can_run(probe_user, python, environment):
+        result = run_as(probe_user, [python, "-c", PROBE], cwd="/", env=environment,
+                        capture_output=True, text=True)
         raise DemoError(f"{probe_user} cannot import the course's packages with {python}: the "
                         f"folders of {', '.join(venv_sites)} must be readable by every user.\n{result.stderr}")
-    return python
+    return python, environment
 
 
 # -- the course directory and the exchange -------------------------------------------
@@ -168,8 +197,10 @@ def restrict(path, user, dir_mode=0o750, file_mode=0o640):
 
 
 def instructor_env(settings):
-    return {"COURSE_ID": settings["course_id"], "COURSE_EXCHANGE": settings["exchange"],
-            "COURSE_DATA_DIR": settings["data_dir"], "PYTHONWARNINGS": "ignore"}
+    """The environment of the instructor's commands: what their server has."""
+    return {**settings["environment"], "COURSE_ID": settings["course_id"],
+            "COURSE_EXCHANGE": settings["exchange"], "COURSE_DATA_DIR": settings["data_dir"],
+            "PYTHONWARNINGS": "ignore"}
 
 
 def prepare_course(settings, steps):
@@ -255,12 +286,14 @@ def start(state, port, prefix, steps):
     exchange.chmod(0o1777)  # everyone writes; nobody deletes what others made
 
     data_dir = os.environ.get("COURSE_DATA_DIR", "")
+    python, environment = users_python(state, students[0])
     settings = {
         "course_id": os.environ.get("COURSE_ID", "pytorch-baby-steps"),
         "course_dir": str(state / "course"),
         "exchange": str(exchange),
         "data_dir": str(Path(data_dir).resolve()) if data_dir else "",
-        "python": users_python(state, students[0]),
+        "python": python,
+        "environment": environment,
         "instructor": instructors[0],
         "ip": "127.0.0.1",
         "port": port,

@@ -103,6 +103,8 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 c.Spawner.environment = {
+    # What the Python of the single-user servers needs (demo.py says).
+    **SETTINGS.get("environment", {}),
     # Read by the course's nbgrader_config.py (instructors) and used below.
     "COURSE_ID": COURSE_ID,
     "COURSE_EXCHANGE": EXCHANGE,
