@@ -1,0 +1,107 @@
+"""Hidden checks for step 11 (nn.Module). Each test gets the student's
+notebook variables as `nb`; its assertion message is the student's feedback."""
+import numbers
+
+import torch
+import torch.nn as nn
+
+X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+SHAPES = [(1,), (1, 2), (2,), (2, 4)]
+
+
+def _new_net(nb):
+    Net = nb.Net
+    assert isinstance(Net, type) and issubclass(Net, nn.Module), (
+        f"Net should be a class that inherits from nn.Module (class Net(nn.Module): ...), found {Net!r:.80}"
+    )
+    return Net()
+
+
+def _expected(net, inputs):
+    """fc1, sigmoid, fc2, sigmoid, computed here from the net's own parameters."""
+    p = {tuple(q.shape): q for q in net.parameters()}
+    hidden = torch.sigmoid(inputs @ p[(2, 4)].T + p[(2,)])
+    return torch.sigmoid(hidden @ p[(1, 2)].T + p[(1,)])
+
+
+def test_net(nb):
+    a, b = _new_net(nb), _new_net(nb)
+    shapes = sorted(tuple(p.shape) for p in a.parameters())
+    assert shapes == SHAPES, (
+        "list(Net().parameters()) should hold 4 tensors, the weight and bias of nn.Linear(4, 2) and of "
+        f"nn.Linear(2, 1), found {len(shapes)}: {shapes}. Only layers stored on self in __init__ "
+        "(self.fc1 = nn.Linear(4, 2)) are registered; a layer inside a plain Python list is not"
+    )
+    shared = {id(p) for p in a.parameters()} & {id(p) for p in b.parameters()}
+    assert not shared, (
+        "two Net() objects share their parameters: make the layers inside __init__ (self.fc1 = nn.Linear(4, 2)), "
+        "so every Net() gets its own"
+    )
+    for n in (1, 3, 4):
+        inputs = X if n == 4 else torch.rand(n, 4, generator=torch.Generator().manual_seed(n))
+        with torch.no_grad():
+            out = a(inputs)
+            expected = _expected(a, inputs)
+        assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
+            f"Net()(x) on a batch of shape ({n}, 4) should give shape ({n}, 1), found "
+            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}"
+        )
+        assert torch.allclose(out, expected, atol=1e-6), (
+            "forward should be fc1, sigmoid, fc2, sigmoid, using the net's own layers: for a new Net() and "
+            f"x it gives {[round(v, 4) for v in out.flatten().tolist()]}, its layers give "
+            f"{[round(v, 4) for v in expected.flatten().tolist()]}"
+        )
+
+
+def test_own_layers(nb):
+    net = _new_net(nb)
+    # forward looks up names it does not define among the globals of the
+    # place it was written: the notebook. Hide the notebook's models and
+    # tensors for a moment; a net that uses only its own layers (and torch)
+    # does not notice.
+    namespace = getattr(type(net).forward, "__globals__", nb._namespace)
+    hidden = {k: v for k, v in namespace.items()
+              if isinstance(v, (nn.Module, torch.Tensor)) and not k.startswith("_")}
+    for k in hidden:
+        del namespace[k]
+    try:
+        try:
+            with torch.no_grad():
+                out = net(X)
+        except NameError as err:
+            name = str(err).split("'")[1] if "'" in str(err) else str(err)
+            raise AssertionError(
+                f"Net's forward uses the notebook's loose `{name}`, not a layer of its own: it works only while "
+                f"that name exists in the notebook. Use self.{name} (made in __init__) or torch.sigmoid"
+            ) from None
+    finally:
+        namespace.update(hidden)
+    if sorted(tuple(p.shape) for p in net.parameters()) != SHAPES:
+        return  # the layers themselves are test_net's business
+    with torch.no_grad():
+        expected = _expected(net, X)
+    assert torch.allclose(out, expected, atol=1e-6), (
+        "Net's forward should use the net's own layers (self.fc1, self.fc2), found outputs that its layers do not give"
+    )
+
+
+def test_trained(nb):
+    net = nb.net
+    assert isinstance(net, nn.Module), f"net should be a Net(), found {type(net).__name__}"
+    with torch.no_grad():
+        final = nn.MSELoss()(net(X), Y).item()
+    assert final < 0.05, (
+        f"the trained net should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}: "
+        "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
+    )
+    held = {id(p) for group in nb.optimizer.param_groups for p in group["params"]}
+    assert all(id(p) in held for p in net.parameters()), (
+        "the optimizer does not hold every parameter of net: give it net.parameters()"
+    )
+    history = list(nb.loss_history)
+    assert len(history) >= 20 and all(isinstance(h, numbers.Real) for h in history), (
+        "loss_history should hold the loss.item() of every batch"
+    )
+    start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
+    assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"

@@ -1,0 +1,47 @@
+_NET = """class Net(nn.Module):
+    def __init__(self):
+{init}
+
+    def forward(self, x):
+{forward}"""
+_INIT = """        super().__init__()
+        self.fc1 = nn.Linear(4, 2)
+        self.fc2 = nn.Linear(2, 1)
+        self.sigmoid = nn.Sigmoid()"""
+
+MISTAKES = {
+    # The original tutorial's slip: forward calls the notebook's loose `sigmoid`.
+    # It works while that name exists, so only the check that hides it fails.
+    "global-sigmoid": {
+        "answers": {"net-class": _NET.format(init=_INIT, forward=(
+            "        x = self.fc1(x)\n"
+            "        x = sigmoid(x)\n"
+            "        x = self.fc2(x)\n"
+            "        x = sigmoid(x)\n"
+            "        return x"))},
+        "fails": {"check-own-layers": "name 'sigmoid' is not defined"},
+    },
+    # Without super().__init__() nn.Module cannot register the layers.
+    "no-super-init": {
+        "answers": {"net-class": _NET.format(init=_INIT.replace("        super().__init__()\n", ""), forward=(
+            "        return self.sigmoid(self.fc2(self.sigmoid(self.fc1(x))))"))},
+        "fails": {
+            "check-net": "Module.__init__() call",
+            "check-own-layers": "Module.__init__() call",
+            "check-trained": "name 'net' is not defined",
+        },
+    },
+    # Layers in a plain list are invisible to parameters(): nothing to train.
+    "layers-in-a-list": {
+        "answers": {"net-class": _NET.format(
+            init="        super().__init__()\n        self.layers = [nn.Linear(4, 2), nn.Linear(2, 1)]",
+            forward=(
+                "        for layer in self.layers:\n"
+                "            x = torch.sigmoid(layer(x))\n"
+                "        return x"))},
+        "fails": {
+            "check-net": "should give 4 tensors",
+            "check-trained": "should be below 0.05",
+        },
+    },
+}
