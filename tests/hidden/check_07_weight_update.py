@@ -14,9 +14,10 @@ def _fmt(t):
 def test_manual_step(nb):
     # A model with more parameters than the notebook's layer, another lr:
     # manual_step must update every parameter, whatever the model.
-    torch.manual_seed(7)
-    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
-    inputs, targets = torch.randn(5, 3), torch.randn(5, 1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(7)
+        model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+        inputs, targets = torch.randn(5, 3), torch.randn(5, 1)
     nn.MSELoss()(model(inputs), targets).backward()
     params = list(model.parameters())
     start = [p.detach().clone() for p in params]
