@@ -1,0 +1,159 @@
+"""A class of synthetic submissions, written straight into submitted/ of a
+throwaway course copy (what `nbgrader collect` would leave there), for the
+grading-at-scale tests and benchmarks/grading.py. Not a test module."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from course import instructor
+from tests.conftest import copy_course
+from tests.mistakes import all_mistakes
+
+
+def new_course(dest, steps):
+    """A course copy with release/ generated for `steps` and its own SQLite
+    gradebook (COURSE_DB_URL is the caller's to set or leave unset)."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    copy_course(dest)
+    instructor.generate_release(dest, steps)
+    return dest
+
+
+def reference(root, step):
+    source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
+    release = nbformat.read(instructor.notebook_path(root, "release", step), as_version=4)
+    return instructor.reference_solution(source, release)
+
+
+def untouched(root, step):
+    return nbformat.read(instructor.notebook_path(root, "release", step), as_version=4)
+
+
+def submit(root, student, step, nb):
+    """Put `nb` where nbgrader collect puts a student's submission."""
+    path = instructor.notebook_path(root, f"submitted/{student}", step)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def mixed_class(root, step, size):
+    """`size` students for `step`: the reference, the untouched notebook, and
+    each realistic mistake of tests/mistakes/, in turn. {student: kind}."""
+    kinds = [("reference", reference(root, step)), ("untouched", untouched(root, step))]
+    for name, mistake in sorted(all_mistakes().get(step, {}).items()):
+        kinds.append((f"mistake-{name}", instructor.with_cells(reference(root, step), mistake["answers"])))
+    students = {}
+    for i in range(size):
+        kind, nb = kinds[i % len(kinds)]
+        student = f"s{i:03d}"
+        submit(root, student, step, nb)
+        students[student] = kind
+    return students
+
+
+def reset_grades(root):
+    """Forget every grade: a fresh gradebook, no autograded/ or feedback/."""
+    root = Path(root)
+    for name in ("autograded", "feedback"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    for db in root.glob("gradebook.db*"):
+        db.unlink()
+
+
+def gradebook_rows(db_url, step):
+    """{student: (score, max_score, number of grades)} straight from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    rows = {}
+    with Gradebook(db_url, os.environ.get("COURSE_ID", "pytorch-baby-steps")) as gb:
+        try:
+            assignment = gb.find_assignment(step)
+        except MissingEntry:
+            return rows
+        for submission in assignment.submissions:
+            grades = [g for nb in submission.notebooks for g in nb.grades]
+            rows[submission.student.id] = (submission.score, submission.max_score, len(grades))
+    return rows
+
+
+def cell_scores(db_url, step, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, os.environ.get("COURSE_ID", "pytorch-baby-steps")) as gb:
+        nb = gb.find_submission_notebook(step, step, student)
+        return {g.name: g.score for g in nb.grades}
+
+
+# -- PostgreSQL -----------------------------------------------------------------
+
+def postgres_bindir():
+    """Where initdb/pg_ctl live (Debian keeps them off PATH), or None."""
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).parent
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "pg_ctl").is_file() and (candidate / "initdb").is_file():
+            return candidate
+    return None
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL server on loopback: initdb, pg_ctl start, one
+    database; stop() removes it all. PostgreSQL refuses to run as root, so as
+    root it runs as the `postgres` user (Debian's package creates it)."""
+
+    def __init__(self, bindir, database="gradebook"):
+        self.bindir = Path(bindir)
+        self.database = database
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="course-pg-"))
+        self.user = None
+        if os.geteuid() == 0:
+            import pwd
+
+            self.user = pwd.getpwnam("postgres")
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        self.data = self.dir / "data"
+
+    def _run(self, *args, **kw):
+        def demote():
+            if self.user:
+                os.setgid(self.user.pw_gid)
+                os.setuid(self.user.pw_uid)
+        return subprocess.run([str(self.bindir / args[0]), *args[1:]], preexec_fn=demote,
+                              capture_output=True, text=True, check=True, cwd=self.dir, **kw)
+
+    def start(self):
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "grader", "--no-sync", "-E", "UTF8")
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir} "
+                   "-c fsync=off -c max_connections=100")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "grader", self.database)
+        return self
+
+    @property
+    def url(self):
+        return f"postgresql+psycopg://grader@127.0.0.1:{self.port}/{self.database}"
+
+    def stop(self):
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            time.sleep(1)
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
