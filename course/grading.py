@@ -5,15 +5,18 @@ A hidden cell in a source notebook is two lines:
     from course.grading import hidden_check
     hidden_check("03_autograd::test_product_reaches_15", globals())
 
-`hidden_check` runs that one pytest test from `tests/hidden/check_03_autograd.py`
-with the notebook's variables as its `nb` fixture. When the test fails, the cell
+It names one pytest test in `tests/hidden/check_03_autograd.py`, which gets
+the notebook's variables as its `nb` fixture. When the test fails, the cell
 fails with the test's own assertion message, and that message is all a student
 sees: the check's code stays in `tests/`, out of the notebook and out of
 nbgrader's feedback.
+
+Under nbgrader autograde the test runs outside the student's kernel (see
+course/judge.py); by hand, `hidden_check` runs it in the kernel.
 """
-import contextlib
-import io
+import os
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +27,11 @@ HIDDEN_DIR = ("tests", "hidden")
 
 class CheckFailed(AssertionError):
     """A hidden check failed; the message says why, in the check's words."""
+
+
+def missing_name_message(name):
+    return (f"Your notebook does not define `{name}`. Run every cell above, "
+            f"and keep the name `{name}` that the exercise asks for.")
 
 
 class Notebook:
@@ -40,10 +48,7 @@ class Notebook:
         try:
             return self._namespace[name]
         except KeyError:
-            raise CheckFailed(
-                f"Your notebook does not define `{name}`. Run every cell above, "
-                f"and keep the name `{name}` that the exercise asks for."
-            ) from None
+            raise CheckFailed(missing_name_message(name)) from None
 
     def __contains__(self, name):
         return name in self._namespace
@@ -52,13 +57,13 @@ class Notebook:
 class _NotebookPlugin:
     """Gives the hidden tests their `nb` fixture and keeps their failures."""
 
-    def __init__(self, namespace):
-        self.namespace = namespace
+    def __init__(self, nb):
+        self._nb = nb
         self.reports = []
 
     @pytest.fixture
     def nb(self):
-        return Notebook(self.namespace)
+        return self._nb
 
     def pytest_runtest_logreport(self, report):
         if report.when == "call" or report.failed:
@@ -83,36 +88,51 @@ def failure_message(report):
     return f"{exc_type.rsplit('.', 1)[-1]}: {message.strip()}"
 
 
-def hidden_check(check_id, namespace):
-    """Run the hidden check `check_id` ("<step>::<test>") on `namespace`."""
+def run_check(check_id, nb, root):
+    """Run the hidden check `check_id` ("<step>::<test>") with `nb` as its
+    fixture. Returns None when it passes, else the message a student may read."""
     step, _, test = check_id.partition("::")
-    hidden = find_course_root().joinpath(*HIDDEN_DIR)
+    hidden = Path(root).joinpath(*HIDDEN_DIR)
     path = hidden / f"check_{step}.py"
     if not path.is_file():
         raise FileNotFoundError(f"No hidden checks for step {step!r} at {path}")
 
-    plugin = _NotebookPlugin(namespace)
+    plugin = _NotebookPlugin(nb)
     args = [
         f"{path}::{test}",
         "-c", str(hidden / "pytest.ini"),
         "--rootdir", str(hidden),
         "--noconftest",
         "--import-mode=importlib",
-        "--capture=sys",
+        "--capture=no",
+        "-p", "no:terminal",  # report through the plugin only: no output at all
         "-p", "no:cacheprovider",
+        "-p", "no:faulthandler",
         "-W", "ignore",
-        "-q",
     ]
-    output = io.StringIO()
-    with warnings.catch_warnings(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         exit_code = pytest.main(args, plugins=[plugin])
 
     failed = [r for r in plugin.reports if r.failed]
     if failed:
-        raise CheckFailed(failure_message(failed[0]))
+        return failure_message(failed[0])
     if exit_code != 0 or not plugin.reports:
         # Not the student's fault: the check itself is missing or broken.
-        raise RuntimeError(f"Hidden check {check_id} did not run (pytest exit {exit_code}):\n"
-                           + output.getvalue()[-2000:])
-    print(f"{test}: passed")
+        raise RuntimeError(f"Hidden check {check_id} did not run (pytest exit code {exit_code})")
+    return None
+
+
+def hidden_check(check_id, namespace):
+    """The hidden cells' entry point: run one check on the notebook's variables.
+
+    While nbgrader autogrades, the judge (course/judge.py) runs the check from
+    outside this kernel, and this call stands aside. Run by hand (say, by an
+    instructor trying the source notebook), it checks right here.
+    """
+    if os.environ.get("COURSE_JUDGE"):
+        return
+    message = run_check(check_id, Notebook(namespace), find_course_root())
+    if message is not None:
+        raise CheckFailed(message)
+    print(f"{check_id.partition('::')[2]}: passed")

@@ -1,0 +1,276 @@
+"""Hidden checks judged outside the student's kernel.
+
+Student code is untrusted: in its own kernel it can redefine `hidden_check`,
+patch `torch.equal` or `Tensor.__eq__`, or put a fake `course.grading` in
+`sys.modules` before the hidden cells run. So when nbgrader autogrades, the
+hidden checks do not run in that kernel at all:
+
+1. `JudgedExecute` (nbgrader's Execute preprocessor, plus this) runs the
+   notebook as usual. In the kernel, `hidden_check(...)` sees COURSE_JUDGE
+   and does nothing.
+2. After each graded cell has run, it reads the check ids from the cell's
+   source (restored from the gradebook by nbgrader, so the student cannot
+   change them) and runs those pytest checks here, in nbgrader's own process,
+   where no student code has ever run.
+3. The checks' `nb` is a `RemoteNotebook`: `nb.model(x)` sends `x` to the
+   kernel, calls the student's model there, and brings back the result as
+   plain tensors (`torch.load(weights_only=True)`: data, never code). All
+   comparisons happen here, with an untouched torch.
+4. A failed check appends an error to the cell's outputs, which is what
+   nbgrader scores as 0 and shows in the feedback: the message, not the code.
+
+The student's kernel can still lie about values (return a tensor it did not
+compute with the model it defines), but it can no longer change what the
+checks do with them, nor whether a failure counts.
+"""
+import ast
+import asyncio
+import base64
+import io
+import os
+import queue
+import re
+from pathlib import Path
+
+import torch
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+
+from course import find_course_root
+from course.grading import CheckFailed, missing_name_message, run_check
+
+HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
+KERNEL_SIDE = Path(__file__).with_name("kernel_side.py")
+MAX_REPLY_CHARS = 1 << 30
+
+
+class StudentCodeError(Exception):
+    """The student's code raised while a check was calling it."""
+
+
+class KernelUnavailable(Exception):
+    """The kernel did not answer (crashed, or busy past the time limit)."""
+
+
+def is_instance(obj, cls):
+    """isinstance() that also works on objects living in the student's kernel."""
+    if isinstance(obj, Remote):
+        return f"{cls.__module__}.{cls.__qualname__}" in obj._mro
+    return isinstance(obj, cls)
+
+
+class Remote:
+    """An object in the student's kernel (a model, a function, an optimizer).
+
+    Attribute access, calls, iteration, len() and indexing go to the kernel;
+    what comes back is a plain value (tensor, number, list...) or another Remote.
+    """
+
+    __slots__ = ("_judge", "_key", "_mro", "_callable")
+
+    def __init__(self, judge, key, mro, is_callable):
+        self._judge, self._key, self._mro, self._callable = judge, key, mro, is_callable
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return self._judge.request("getattr", self._key, attr)
+
+    def __call__(self, *args, **kwargs):
+        return self._judge.call(self, args, kwargs)
+
+    def __iter__(self):
+        return iter(self._judge.request("iter", self._key))
+
+    def __len__(self):
+        return self._judge.request("len", self._key)
+
+    def __getitem__(self, item):
+        return self._judge.request("getitem", self._key, self._judge.encode(item))
+
+    def __repr__(self):
+        return f"<{self._mro[0]} in your notebook>"
+
+
+class RemoteNotebook:
+    """The `nb` fixture under the judge: the student's variables, fetched on use."""
+
+    def __init__(self, judge):
+        self._judge = judge
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        reply = self._judge.send("lookup", name)
+        if reply[0] == "missing":
+            raise CheckFailed(missing_name_message(name))
+        return self._judge.decode(reply[1])
+
+    def __contains__(self, name):
+        return self._judge.send("lookup", name)[0] != "missing"
+
+
+class Judge:
+    """Talks to one running kernel through its own client connection."""
+
+    def __init__(self, connection_info, timeout):
+        from jupyter_client import BlockingKernelClient
+
+        self.timeout = timeout
+        self.client = BlockingKernelClient()
+        self.client.load_connection_info(connection_info)
+        self.client.start_channels(iopub=False, stdin=False, hb=False)
+        source = KERNEL_SIDE.read_text()
+        # A fresh namespace in the kernel, so this does not depend on what the
+        # student left in sys.modules; it still runs in their process and is
+        # trusted only to carry values.
+        self._evaluate(
+            "(lambda ns: (exec(compile(%r, 'course-judge', 'exec'), ns), "
+            "ns.__setitem__('user_ns', get_ipython().user_ns), "
+            "get_ipython().user_ns.__setitem__('__course_judge__', ns)) and None)({})" % source
+        )
+
+    def close(self):
+        self.client.stop_channels()
+
+    def _evaluate(self, expression):
+        msg_id = self.client.execute("", silent=True, store_history=False, user_expressions={"r": expression})
+        while True:
+            try:
+                reply = self.client.get_shell_msg(timeout=self.timeout)
+            except queue.Empty:
+                raise KernelUnavailable(
+                    f"your notebook's kernel did not answer within {self.timeout} s "
+                    "(is a function you wrote stuck in a loop?)"
+                ) from None
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelUnavailable(f"the kernel could not run the check: {content.get('ename')}")
+        result = content["user_expressions"]["r"]
+        if result.get("status") != "ok":
+            raise StudentCodeError(f"{result.get('ename')}: {result.get('evalue')}")
+        return result["data"]["text/plain"]
+
+    def send(self, *request):
+        buffer = io.BytesIO()
+        torch.save(request, buffer)
+        payload = base64.b64encode(buffer.getvalue()).decode("ascii")
+        text = self._evaluate(f"__course_judge__['answer'](__course_judge__['user_ns'], '{payload}')")
+        if len(text) > MAX_REPLY_CHARS:
+            raise KernelUnavailable("the kernel's answer is too large")
+        reply = torch.load(io.BytesIO(base64.b64decode(ast.literal_eval(text))), weights_only=True)
+        if reply[0] == "error":
+            raise StudentCodeError(f"{reply[1]}: {reply[2]}")
+        return reply
+
+    def request(self, *request):
+        return self.decode(self.send(*request)[1])
+
+    def encode(self, value):
+        if isinstance(value, Remote):
+            return ("handle", value._key)
+        if type(value) in (list, tuple):
+            return (type(value).__name__, [self.encode(v) for v in value])
+        if type(value) is dict:
+            return ("dict", {k: self.encode(v) for k, v in value.items()})
+        return ("value", value)
+
+    def decode(self, data):
+        kind = data[0]
+        if kind == "value":
+            return data[1]
+        if kind == "tensor":
+            tensor, grad, requires_grad, is_leaf, is_parameter, _device = data[1:]
+            if is_parameter:
+                tensor = torch.nn.Parameter(tensor, requires_grad=requires_grad)
+            elif requires_grad:
+                tensor.requires_grad_(True)
+            if grad is not None:
+                tensor.grad = grad
+            return tensor
+        if kind == "ndarray":
+            return data[1].numpy()
+        if kind == "list":
+            return [self.decode(x) for x in data[1]]
+        if kind == "tuple":
+            return tuple(self.decode(x) for x in data[1])
+        if kind == "dict":
+            return {k: self.decode(v) for k, v in data[1].items()}
+        if kind == "handle":
+            return Remote(self, data[1], data[2], data[3])
+        raise ValueError(f"unexpected answer from the kernel: {kind!r}")
+
+    def call(self, remote, args, kwargs):
+        _, result, after = self.send(
+            "call", remote._key, [self.encode(a) for a in args], {k: self.encode(v) for k, v in kwargs.items()}
+        )
+        # Mirror what the call did to our own arguments.
+        for arg, change in zip(args, after):
+            if change is None:
+                continue
+            if change[0] == "state":
+                arg.load_state_dict(change[1])
+            else:
+                new = self.decode(change)
+                with torch.no_grad():
+                    arg.copy_(new)
+                if new.grad is not None:
+                    arg.grad = new.grad
+        if result[0] == "argument":
+            return args[result[1]]
+        return self.decode(result)
+
+
+class JudgeHiddenChecks:
+    """Mix into nbgrader's Execute preprocessor (or a subclass of it) to judge
+    hidden checks outside the kernel; `JudgedExecute` below is the plain mix."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        os.environ["COURSE_JUDGE"] = "1"  # hidden_check() in the kernel then stands aside
+        self._judge = None
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if self._judge is not None:
+                self._judge.close()
+                self._judge = None
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        cell = kwargs["cell"]
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        check_ids = HIDDEN_CALL.findall(cell.source) if meta.get("grade") else []
+        if check_ids:
+            return self._judge_cell(cell, check_ids)
+        return None
+
+    async def _judge_cell(self, cell, check_ids):
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(None, self._run_checks, check_ids)
+        for check_id, message in results:
+            test = check_id.partition("::")[2]
+            if message is None:
+                cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=f"{test}: passed\n"))
+            else:
+                cell.outputs.append(NotebookNode(
+                    output_type="error", ename="CheckFailed", evalue=message,
+                    traceback=[f"\x1b[0;31mCheckFailed\x1b[0m: {message}"],
+                ))
+
+    def _run_checks(self, check_ids):
+        root = find_course_root()  # nbgrader works from the course directory
+        results = []
+        for check_id in check_ids:
+            try:
+                if self._judge is None:
+                    self._judge = Judge(self.km.get_connection_info(), timeout=self.timeout or 600)
+                results.append((check_id, run_check(check_id, RemoteNotebook(self._judge), root)))
+            except Exception as error:  # the kernel died or never answered: the check fails
+                results.append((check_id, f"{type(error).__name__}: {error}"))
+        return results
+
+
+class JudgedExecute(JudgeHiddenChecks, Execute):
+    """nbgrader's Execute, with hidden checks judged outside the kernel."""

@@ -1,0 +1,127 @@
+"""The half of the judge that runs inside the student's kernel.
+
+The judge (course/judge.py) never imports this module: it sends this file's
+text to the kernel, which runs it in a fresh namespace and from then on
+answers requests like "look up `model`", "call handle 3 with these tensors".
+
+Whatever runs here may be tampered with by the student's code, so it is
+only trusted to move values: every answer goes back as `torch.save` bytes,
+which the judge reads with `torch.load(weights_only=True)` (plain data and
+tensors, never code), and the judge decides pass or fail by itself.
+"""
+import base64
+import io
+
+import torch
+
+MAX_ITEMS = 100_000  # a longer list or dict goes back as a handle
+
+handles = {}
+
+
+def _handle(obj):
+    key = len(handles) + 1
+    handles[key] = obj
+    cls = type(obj)
+    mro = [f"{c.__module__}.{c.__qualname__}" for c in cls.__mro__]
+    return ("handle", key, mro, callable(obj))
+
+
+def encode(obj, depth=0):
+    """A value the judge can load safely, or a handle to the object here."""
+    if obj is None or isinstance(obj, (bool, int, float, complex, str, torch.dtype, torch.device, torch.Size)):
+        return ("value", obj)
+    if isinstance(obj, torch.Tensor):
+        grad = obj.grad.detach().cpu().clone() if obj.grad is not None else None
+        return ("tensor", obj.detach().cpu().clone(), grad, obj.requires_grad, obj.is_leaf,
+                isinstance(obj, torch.nn.Parameter), obj.device.type)
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.ndarray) and obj.dtype != object:
+            return ("ndarray", torch.from_numpy(obj.copy()))
+        if isinstance(obj, np.generic):
+            return ("value", obj.item())
+    except ImportError:
+        pass
+    if depth < 4 and isinstance(obj, (list, tuple)) and len(obj) <= MAX_ITEMS and type(obj) in (list, tuple):
+        return (type(obj).__name__, [encode(x, depth + 1) for x in obj])
+    if depth < 4 and type(obj) is dict and len(obj) <= MAX_ITEMS and all(isinstance(k, (str, int)) for k in obj):
+        return ("dict", {k: encode(v, depth + 1) for k, v in obj.items()})
+    return _handle(obj)
+
+
+def decode(data):
+    """An argument from the judge: a handle to an object here, or a value."""
+    kind = data[0]
+    if kind == "handle":
+        return handles[data[1]]
+    if kind == "list":
+        return [decode(x) for x in data[1]]
+    if kind == "tuple":
+        return tuple(decode(x) for x in data[1])
+    if kind == "dict":
+        return {k: decode(v) for k, v in data[1].items()}
+    return data[1]  # a value: tensor, module, number...
+
+
+def _on_device_of(func, value):
+    """Tensors sent to a model go to the model's device (the judge works on
+    the CPU; a student's model may live on the GPU)."""
+    if isinstance(func, torch.nn.Module) and isinstance(value, torch.Tensor):
+        param = next(func.parameters(), None)
+        if param is not None:
+            return value.to(param.device)
+    return value
+
+
+def serve(namespace, request):
+    op, args = request[0], request[1:]
+    if op == "lookup":
+        (name,) = args
+        if name not in namespace:
+            return ("missing", name)
+        return ("ok", encode(namespace[name]))
+    if op == "getattr":
+        key, attr = args
+        return ("ok", encode(getattr(handles[key], attr)))
+    if op == "getitem":
+        key, item = args
+        return ("ok", encode(handles[key][decode(item)]))
+    if op == "iter":
+        (key,) = args
+        return ("ok", ("list", [encode(x) for x in handles[key]]))
+    if op == "len":
+        (key,) = args
+        return ("ok", ("value", len(handles[key])))
+    if op == "call":
+        key, call_args, call_kwargs = args
+        func = handles[key]
+        values = [_on_device_of(func, decode(a)) for a in call_args]
+        kwvalues = {k: _on_device_of(func, decode(v)) for k, v in call_kwargs.items()}
+        result = func(*values, **kwvalues)
+        # What the call did to the judge's own arguments, so the judge can
+        # apply it to its copies: tensors changed in place, modules trained.
+        after = []
+        for sent, value in zip(call_args, values):
+            if sent[0] == "value" and isinstance(value, torch.Tensor):
+                after.append(encode(value))
+            elif sent[0] == "value" and isinstance(value, torch.nn.Module):
+                after.append(("state", {k: v.detach().cpu().clone() for k, v in value.state_dict().items()}))
+            else:
+                after.append(None)
+        same = next((i for i, v in enumerate(values) if v is result and call_args[i][0] == "value"), None)
+        return ("ok", ("argument", same) if same is not None else encode(result), after)
+    raise ValueError(f"unknown request {op!r}")
+
+
+def answer(namespace, request_b64):
+    """Entry point: base64 of torch.save(request) in, base64 of torch.save(reply) out."""
+    request = torch.load(io.BytesIO(base64.b64decode(request_b64)), weights_only=False)
+    try:
+        reply = serve(namespace, request)
+    except Exception as error:  # the student's code raised: report it, do not crash
+        reply = ("error", type(error).__name__, str(error)[:2000])
+    buffer = io.BytesIO()
+    torch.save(reply, buffer)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
