@@ -5,8 +5,8 @@ patch `torch.equal` or `Tensor.__eq__`, or put a fake `course.grading` in
 `sys.modules` before the hidden cells run. So when nbgrader autogrades, the
 hidden checks do not run in that kernel at all:
 
-1. `JudgedExecute` (nbgrader's Execute preprocessor, plus this) runs the
-   notebook as usual. In the kernel, `hidden_check(...)` sees COURSE_JUDGE
+1. `GradingExecute` (nbgrader's Execute preprocessor, with the limits of
+   course/limits.py, plus this) runs the notebook as usual. In the kernel, `hidden_check(...)` sees COURSE_JUDGE
    and does nothing.
 2. After each graded cell has run, it reads the check ids from the cell's
    source (restored from the gradebook by nbgrader, so the student cannot
@@ -34,10 +34,10 @@ from pathlib import Path
 
 import torch
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute
 
 from course import find_course_root
 from course.grading import CheckFailed, missing_name_message, run_check
+from course.limits import LimitedExecute
 
 HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
 KERNEL_SIDE = Path(__file__).with_name("kernel_side.py")
@@ -225,7 +225,7 @@ class Judge:
 
 class JudgeHiddenChecks:
     """Mix into nbgrader's Execute preprocessor (or a subclass of it) to judge
-    hidden checks outside the kernel; `JudgedExecute` below is the plain mix."""
+    hidden checks outside the kernel."""
 
     def preprocess(self, nb, resources=None, km=None):
         os.environ["COURSE_JUDGE"] = "1"  # hidden_check() in the kernel then stands aside
@@ -272,5 +272,6 @@ class JudgeHiddenChecks:
         return results
 
 
-class JudgedExecute(JudgeHiddenChecks, Execute):
-    """nbgrader's Execute, with hidden checks judged outside the kernel."""
+class GradingExecute(JudgeHiddenChecks, LimitedExecute):
+    """What autograde runs in place of nbgrader's Execute (nbgrader_config.py):
+    the limits of course/limits.py, and hidden checks judged outside the kernel."""
