@@ -1,7 +1,8 @@
 """The course on JupyterHub, end to end in a real browser (headless Chromium).
 
 `deploy/jupyterhub/demo.py` starts the demo hub on 127.0.0.1 with real system
-users (e2e-instructor, e2e-student1, e2e-student2) in a fresh folder. Then:
+users (e2eXXXX-instructor, -student1, -student2; XXXX new each run) in a fresh
+folder. Then:
 
 1. a student logs in through the hub's login form, fetches step 01_tensors
    from nbgrader's Assignments list, types the instructor's solutions into
@@ -18,9 +19,11 @@ Screenshots of each stage go to $COURSE_ARTIFACTS/hub-e2e/ (default
 test-artifacts/hub-e2e/). Needs root (the demo creates system users),
 Debian's chromium and chromium-driver, and npm (for the hub's proxy).
 """
+import importlib.util
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -36,7 +39,8 @@ from course import instructor
 from tests.conftest import REPO, selected_steps
 
 STEP = "01_tensors"
-PREFIX = "e2e-"
+# Names of this run's system users: two runs at once must not share them.
+PREFIX = f"e2e{secrets.token_hex(2)}-"
 STUDENT, OTHER_STUDENT, INSTRUCTOR = f"{PREFIX}student1", f"{PREFIX}student2", f"{PREFIX}instructor"
 DEMO = REPO / "deploy" / "jupyterhub" / "demo.py"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -55,6 +59,8 @@ def missing_tools():
         return "no headless browser: apt-get install -y chromium chromium-driver"
     if not shutil.which("npm"):
         return "no npm to install the hub's configurable-http-proxy: apt-get install -y npm"
+    if importlib.util.find_spec("selenium") is None:
+        return "no selenium to drive the browser: pip install -r requirements.txt"
     return None
 
 
@@ -98,12 +104,12 @@ def hub(artifacts):
     state.chmod(0o755)
     port = free_port()
     start = time.perf_counter()
-    demo("start", "--home", str(state), "--port", str(port), "--prefix", PREFIX, STEP)
-    settings = json.loads((state / "hub.json").read_text())
-    settings["url"] = f"http://127.0.0.1:{port}"
-    settings["state"] = state
-    print(f"demo hub started in {time.perf_counter() - start:.0f} s")
     try:
+        demo("start", "--home", str(state), "--port", str(port), "--prefix", PREFIX, STEP)
+        settings = json.loads((state / "hub.json").read_text())
+        settings["url"] = f"http://127.0.0.1:{port}"
+        settings["state"] = state
+        print(f"demo hub started in {time.perf_counter() - start:.0f} s")
         yield settings
     finally:
         log = state / "hub" / "jupyterhub.log"
@@ -120,7 +126,8 @@ def as_user(hub, name, *args, check=True):
     finally:
         sys.path.pop(0)
     env = demo_module.instructor_env(hub)
-    result = demo_module.run_as(name, list(args), cwd=hub["state"], env=env, capture_output=True, text=True)
+    result = demo_module.run_as(name, list(args), cwd=hub["state"], env=env, capture_output=True, text=True,
+                                timeout=600)
     if check and result.returncode:
         pytest.fail(f"{' '.join(args)} as {name} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
