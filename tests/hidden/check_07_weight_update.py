@@ -52,18 +52,18 @@ def test_manual_step(nb):
 
 
 def test_optimizer(nb):
-    opt, layer = nb.optimizer, nb.layer
+    opt, layer = nb.optimizer, nb.linear_layer1
     assert isinstance(opt, optim.SGD), f"optimizer should be an optim.SGD, found {type(opt).__name__}"
     held = {id(p) for group in opt.param_groups for p in group["params"]}
     for name in ("weight", "bias"):
         assert id(getattr(layer, name)) in held, (
-            f"your optimizer would never change layer.{name}: it was not given that parameter. "
-            "Give it layer.parameters(), which holds the weight and the bias"
+            f"your optimizer would never change linear_layer1.{name}: it was not given that parameter. "
+            "Give it linear_layer1.parameters(), which holds the weight and the bias"
         )
     for group in opt.param_groups:
         assert group["lr"] == 0.1, f"the learning rate should be 0.1, found {group['lr']}"
         assert group.get("momentum", 0) == 0 and group.get("weight_decay", 0) == 0, (
-            "use plain SGD, optim.SGD(layer.parameters(), lr=0.1), without momentum or weight decay: "
+            "use plain SGD, optim.SGD(linear_layer1.parameters(), lr=0.1), without momentum or weight decay: "
             "only then is a step exactly p - lr * p.grad"
         )
 
@@ -73,16 +73,16 @@ def test_step_both(nb):
     reference = copy.deepcopy(nb.before)
     names = ("weight", "bias")
     start = [getattr(reference, n) for n in names]
-    loss = nn.MSELoss()(reference(nb.x), nb.y)
+    loss = nn.MSELoss()(reference(nb.x1), nb.target_y)
     grads = torch.autograd.grad(loss, start)
-    for model_name in ("layer", "by_hand"):
+    for model_name in ("linear_layer1", "by_hand"):
         model = getattr(nb, model_name)
         for name, w, g in zip(names, start, grads):
             p = getattr(model, name).detach()
             w = w.detach()
             assert not torch.equal(p, w), (
                 f"{model_name}.{name} did not change: " + (
-                    "call optimizer.step() once" if model_name == "layer" else "call manual_step(by_hand, 0.1) once")
+                    "call optimizer.step() once" if model_name == "linear_layer1" else "call manual_step(by_hand, 0.1) once")
             )
             assert not torch.allclose(p, w - 0.2 * g), (
                 f"{model_name}.{name} moved twice as far as one step: its gradient was added up from two "

@@ -28,9 +28,9 @@ MISTAKES = {
     # Only the weight given to the optimizer: the bias never learns
     # (the same slip as the seed's one-layer optimizer in step 10).
     "weight-only-optimizer": {
-        "answers": {"make-optimizer": "optimizer = optim.SGD([layer.weight], lr=0.1)"},
+        "answers": {"make-optimizer": "optimizer = optim.SGD([linear_layer1.weight], lr=0.1)"},
         "fails": {
-            "check-optimizer": "your optimizer would never change layer.bias",
+            "check-optimizer": "your optimizer would never change linear_layer1.bias",
             "check-step-both": "should hold the same numbers",
         },
     },
@@ -38,10 +38,10 @@ MISTAKES = {
     # the gradients add up and both models step twice as far.
     "backward-again": {
         "answers": {"step-both": (
-            "loss = loss_fn(layer(x), y)\n"
+            "loss = loss_function(linear_layer1(x1), target_y)\n"
             "loss.backward()\n"
             "optimizer.step()\n"
-            "loss_fn(by_hand(x), y).backward()\n"
+            "loss_function(by_hand(x1), target_y).backward()\n"
             "manual_step(by_hand, 0.1)"
         )},
         "fails": {"check-step-both": "moved twice as far as one step"},
