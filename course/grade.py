@@ -43,7 +43,8 @@ from course import find_course_root, instructor
 LIMITED_EXECUTE = "course.limits.LimitedExecute"
 # Gradebook errors that mean "another writer got there first": try again.
 RETRYABLE = ("database is locked", "database table is locked", "deadlock detected",
-             "could not serialize access", "UniqueViolation", "IntegrityError")
+             "could not serialize access", "UniqueViolation", "IntegrityError", "duplicate key",
+             "already exists", "DuplicateTable")
 RETRIES = 5
 
 

@@ -43,6 +43,11 @@ def submit(root, student, step, nb):
     return path
 
 
+def with_mistake(root, step, name):
+    """The reference solution with one realistic mistake of tests/mistakes/."""
+    return instructor.with_cells(reference(root, step), all_mistakes()[step][name]["answers"])
+
+
 def mixed_class(root, step, size):
     """`size` students for `step`: the reference, the untouched notebook, and
     each realistic mistake of tests/mistakes/, in turn. {student: kind}."""
@@ -91,15 +96,42 @@ def cell_scores(db_url, step, student):
         return {g.name: g.score for g in nb.grades}
 
 
+def hammer(hosts, step, jobs, env=None):
+    """Grading processes at the same time, one per (course root, (i, n)) of
+    `hosts` (like several machines, each grading shard i of n), each recording
+    its students through nbgrader's whole autograde but without a kernel, so
+    the gradebook writes come thick and fast. {student: status}."""
+    import json
+    import sys
+
+    code = ("import json, sys; from course import grade; "
+            "r = grade.grade(sys.argv[1], [sys.argv[2]], jobs=int(sys.argv[3]), "
+            "shard=(int(sys.argv[4]), int(sys.argv[5])), feedback=False, progress=False, "
+            "not_run_reason='stress test'); "
+            "print(json.dumps({x.student: x.status for x in r}))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), step, str(jobs), str(i), str(n)],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, **(env or {})})
+             for root, (i, n) in hosts]
+    statuses = {}
+    for p in procs:
+        out, err = p.communicate(timeout=900)
+        assert p.returncode == 0, err[-3000:]
+        statuses.update(json.loads(out.strip().splitlines()[-1]))
+    return statuses
+
+
 # -- PostgreSQL -----------------------------------------------------------------
 
 def postgres_bindir():
-    """Where initdb/pg_ctl live (Debian keeps them off PATH), or None."""
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "pg_ctl").is_file() and (candidate / "initdb").is_file():
+    """The folder with initdb, pg_ctl and createdb (Debian keeps them in
+    /usr/lib/postgresql/<version>/bin, off PATH), or None."""
+    needed = ("initdb", "pg_ctl", "createdb")
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    if shutil.which("pg_ctl"):
+        candidates.append(Path(shutil.which("pg_ctl")).resolve().parent)
+    for candidate in candidates:
+        if all((candidate / name).is_file() for name in needed):
             return candidate
     return None
 

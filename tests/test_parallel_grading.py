@@ -140,32 +140,11 @@ def test_concurrent_writers_lose_nothing_sqlite(tmp_path):
     students = [f"w{i:02d}" for i in range(24)]
     for s in students:
         classroom.submit(root, s, STEP, classroom.untouched(root, STEP))
-    results = hammer(root, [(0, 2), (1, 2)], jobs=2)
+    results = classroom.hammer([(root, (0, 2)), (root, (1, 2))], STEP, jobs=2)
     rows = classroom.gradebook_rows(f"sqlite:///{root / 'gradebook.db'}", STEP)
     assert sorted(rows) == students, f"lost: {sorted(set(students) - set(rows))}"
     assert all(n == 4 for _, _, n in rows.values()), "every submission has its 4 graded cells"
     assert sorted(results) == students and set(results.values()) == {"not run"}, results
-
-
-def hammer(root, shards, jobs, env=None):
-    """Run one grading process per shard at the same time (like several
-    machines), each recording its students without a kernel. {student: status}."""
-    code = ("import json, sys; from course import grade; "
-            "r = grade.grade(sys.argv[1], [sys.argv[2]], jobs=int(sys.argv[3]), shard=(int(sys.argv[4]), int(sys.argv[5])), "
-            "feedback=False, progress=False, not_run_reason='stress test'); "
-            "print(json.dumps({x.student: x.status for x in r}))")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), STEP, str(jobs), str(i), str(n)],
-                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, **(env or {})})
-             for i, n in shards]
-    statuses = {}
-    import json
-
-    for p in procs:
-        out, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err[-3000:]
-        statuses.update(json.loads(out.strip().splitlines()[-1]))
-    return statuses
 
 
 # -- the pure parts --------------------------------------------------------------
