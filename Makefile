@@ -55,3 +55,11 @@ hub-remove:
 .PHONY: data
 data: setup
 	$(PY) -m course data
+
+# Grading throughput: plain `nbgrader autograde` (serial) against
+# `python -m course grade -j N` on the same synthetic class; prints
+# submissions per minute and the ratio (goal >= 0.9 N). Not a test.
+# BENCH_STUDENTS (default 4 per step) and BENCH_JOBS (default: the CPUs).
+.PHONY: bench-grading
+bench-grading: setup
+	$(PY) benchmarks/grading.py
