@@ -344,6 +344,12 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     assert fetched.is_file(), f"the fetched notebook is not in the student's home: {fetched}"
     lap("fetched and opened")
 
+    # Validate the untouched notebook first: it must fail (so the pass below
+    # means something), naming the cells still to do.
+    failed = validate(student, notebook, "validated-untouched")
+    assert "Success!" not in failed and "NotImplementedError" in failed, failed
+    lap("untouched notebook fails validation")
+
     # 3. Type the answers: select each answer cell's text and replace it,
     # the way a paste does (no auto-indent or auto-closed brackets).
     for index, answer in solutions():
@@ -361,13 +367,9 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     lap("answers typed and saved")
 
     # 4. Validate: nbgrader runs the notebook and reports.
-    student.click(student.find("jp-button.validate-button", within=notebook))
-    dialog = student.xpath("//div[contains(@class,'jp-Dialog-header')][contains(., 'Validation Results')]"
-                           "/ancestor::div[contains(@class,'jp-Dialog-content')]", timeout=180)
-    student.shot("validated")
-    assert "Success! Your notebook passes all the tests." in dialog.text, dialog.text
+    passed = validate(student, notebook, "validated")
+    assert "Success! Your notebook passes all the tests." in passed, passed
     lap("validated")
-    student.click(student.xpath("//div[contains(@class,'jp-Dialog')]//button[.//*[text()='Ok'] or text()='Ok']"))
 
     # 5. Submit from the Assignments list.
     student.click(student.xpath("//li[contains(@class,'lm-TabBar-tab')][.//div[text()='Assignments']]"))
@@ -376,6 +378,9 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     student.xpath(f"//div[@id='submitted_assignments_list']//div[contains(@class,'list_item')]"
                   f"[.//span[text()='{STEP}']]", timeout=60)
     student.shot("submitted")
+    inbound = Path(hub["exchange"]) / hub["course_id"] / "inbound"
+    handed_in = [p.name for p in inbound.iterdir()]
+    assert len(handed_in) == 1 and handed_in[0].startswith(f"{STUDENT}+{STEP}+"), handed_in
     lap("submitted")
 
     # 6. The instructor collects, grades with the course's grading command,
@@ -425,8 +430,27 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     student.driver.switch_to.default_content()
     student.shot("feedback")
     lap("feedback shown")
+
+    # A student's server has no formgrader at all (not only no menu entry).
+    student.driver.get(f"{hub['url']}/user/{STUDENT}/formgrader")
+    student.wait(lambda d: "404" in d.title or "404" in d.find_element(By.TAG_NAME, "body").text,
+                 message="a student's server serves the formgrader")
+    student.shot("no-formgrader")
     (artifacts / "timings.json").write_text(json.dumps(timings, indent=2))
     print(timings)
+
+
+def validate(browser, notebook, shot=None):
+    """Click the notebook's Validate button; the text of nbgrader's result dialog."""
+    browser.click(browser.find("jp-button.validate-button", within=notebook))
+    dialog = browser.xpath("//div[contains(@class,'jp-Dialog-header')][contains(., 'Validation Results')]"
+                           "/ancestor::div[contains(@class,'jp-Dialog-content')]", timeout=180)
+    text = dialog.text
+    if shot:
+        browser.shot(shot)
+    browser.click(browser.xpath("//div[contains(@class,'jp-Dialog')]//button[.//*[text()='Ok'] or text()='Ok']"))
+    browser.wait(lambda d: not d.find_elements("css selector", ".jp-Dialog"), message="the dialog did not close")
+    return text
 
 
 def test_the_hub_stops_cleanly(hub):
