@@ -14,9 +14,10 @@
                  source/, release/, tests/hidden/, nbgrader_config.py, the gradebook
     exchange/    nbgrader's exchange, writable by everyone (mode 1777)
     home/<user>  each demo user's home, mode 0700
-    python/      only where the course's .venv lives in a folder other users
-                 cannot enter (under /root): a venv of a copy of the same
-                 Python (python-runtime/) that sees the course's packages
+    python/      only where other users cannot run the course's .venv (it
+                 lives under /root): a copy of it in hard links, on a copy
+                 of the same interpreter (python-runtime/)
+    jupyter-config/  the per-group Jupyter settings (a copy of the one here)
 
 then releases every step to the exchange as the instructor, and starts
 JupyterHub (jupyterhub_config.py beside this file) with its proxy in the
@@ -120,16 +121,29 @@ def link_or_copy(src, dst):
     return dst
 
 
+def mirror(src, dst):
+    """dst: a copy of the tree src made of hard links (instant, no extra
+    space); where the file system cannot link, a symbolic link to src, which
+    then must be readable by every user."""
+    try:
+        shutil.copytree(src, dst, symlinks=True, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(dst, ignore_errors=True)
+        dst.symlink_to(src)
+
+
 def users_python(state, probe_user):
     """(python, environment) for the users' servers, kernels and the
     instructor's commands: the course's .venv where every user can run it.
 
-    A .venv made from a Python under /root (pyenv's, here) cannot be run by
-    other users. Then the demo gets its own copy of that same interpreter and
-    its standard library (hard links: no extra space), and a venv of it that
-    sees the course's packages. Another Python version would not do: the
-    packages are built for this one, and Python 3.11.2's regular expressions
-    break BeautifulSoup, which nbgrader's feedback needs.
+    A .venv made from a Python under /root (pyenv's, on the project's
+    machines), or kept in a checkout under /root, cannot be run by other
+    users. Then the demo gets its own copy, in hard links: the same
+    interpreter and standard library (python-runtime/), and a venv of it
+    (python/) holding the .venv's packages, Jupyter's data and settings, and
+    the course package. Another Python would not do: the packages are built
+    for this one, and Debian's Python 3.11.2 has a regular-expression bug
+    that breaks BeautifulSoup, which nbgrader's feedback needs.
     """
     if can_run(probe_user, sys.executable, {}):
         return sys.executable, {}
@@ -154,14 +168,17 @@ def users_python(state, probe_user):
     subprocess.run([str(runtime / "bin" / version), "-m", "venv", "--without-pip", str(env)],
                    check=True, env={**os.environ, **environment})
     site = env / "lib" / version / "site-packages"
-    venv_sites = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
-    (site / "course_venv.pth").write_text(
-        "".join(f"import site; site.addsitedir({p!r})\n" for p in venv_sites))
-    # The course package itself, without the rest of the checkout.
-    shutil.copytree(REPO / "course", site / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(site)
+    mirror(Path(sysconfig.get_path("purelib")), site)
+    if sysconfig.get_path("platlib") != sysconfig.get_path("purelib"):
+        (site / "course_venv_platlib.pth").write_text(sysconfig.get_path("platlib") + "\n")
+    # The course package itself (the .venv may only point at the checkout).
+    if not site.is_symlink() and not (site / "course").exists():
+        shutil.copytree(REPO / "course", site / "course", ignore=shutil.ignore_patterns("__pycache__"))
     # Jupyter finds extensions, kernels and their settings under sys.prefix.
     for folder in ("share", "etc"):
-        (env / folder).symlink_to(Path(sys.prefix) / folder)
+        if (Path(sys.prefix) / folder).is_dir():
+            mirror(Path(sys.prefix) / folder, env / folder)
     python = str(env / "bin" / "python")
     # The .venv's commands (jupyter, nbgrader, alembic, which nbgrader runs
     # as a program...), started with this Python.
@@ -177,8 +194,7 @@ def users_python(state, probe_user):
     if not can_run(probe_user, python, environment):
         result = run_as(probe_user, [python, "-c", PROBE], cwd="/", env=environment,
                         capture_output=True, text=True)
-        raise DemoError(f"{probe_user} cannot import the course's packages with {python}: the "
-                        f"folders of {', '.join(venv_sites)} must be readable by every user.\n{result.stderr}")
+        raise DemoError(f"{probe_user} cannot import the course's packages with {python}:\n{result.stderr}")
     return python, environment
 
 
@@ -294,12 +310,18 @@ def start(state, port, prefix, steps):
     exchange.mkdir(exist_ok=True)
     exchange.chmod(0o1777)  # everyone writes; nobody deletes what others made
 
+    # The per-group Jupyter settings, where every user can read them.
+    jupyter_config = state / "jupyter-config"
+    shutil.rmtree(jupyter_config, ignore_errors=True)
+    shutil.copytree(HERE / "jupyter-config", jupyter_config)
+
     data_dir = os.environ.get("COURSE_DATA_DIR", "")
     python, environment = users_python(state, students[0])
     settings = {
         "course_id": os.environ.get("COURSE_ID", "pytorch-baby-steps"),
         "course_dir": str(state / "course"),
         "exchange": str(exchange),
+        "jupyter_config": str(jupyter_config),
         "data_dir": str(Path(data_dir).resolve()) if data_dir else "",
         "python": python,
         "environment": environment,

@@ -41,6 +41,8 @@ INSTRUCTORS = sorted(SETTINGS["users"]["instructors"])
 STUDENTS = sorted(SETTINGS["users"]["students"])
 # The Python of the single-user servers: every user must be able to run it.
 PYTHON = SETTINGS.get("python", sys.executable)
+# Jupyter settings per group (jupyter-config/ beside this file, or demo.py's copy).
+JUPYTER_CONFIG = Path(SETTINGS.get("jupyter_config", HERE / "jupyter-config"))
 
 c = get_config()  # noqa: F821 (JupyterHub provides get_config)
 
@@ -114,7 +116,7 @@ c.Spawner.environment = {
     # Mute the warnings that would otherwise go to every kernel's stderr.
     "PYTHONWARNINGS": "ignore",
     # Settings for everyone (no "Jupyter news" pop-up: there is no internet).
-    "JUPYTER_CONFIG_PATH": str(HERE / "jupyter-config" / "all"),
+    "JUPYTER_CONFIG_PATH": str(JUPYTER_CONFIG / "all"),
 }
 c.Spawner.group_overrides = {
     "01-instructors": {
@@ -129,7 +131,7 @@ c.Spawner.group_overrides = {
         # No formgrader, no create-assignment toolbar, no course list.
         "spawner_override": {
             "environment": {"JUPYTER_CONFIG_PATH": os.pathsep.join(
-                str(HERE / "jupyter-config" / group) for group in ("students", "all"))},
+                str(JUPYTER_CONFIG / group) for group in ("students", "all"))},
         },
     },
 }
