@@ -209,3 +209,39 @@ def test_summary_says_score_status_and_message():
     assert re.search(r"bob\s+5 / 7\s+limit\s+10\s+TimeLimitExceeded in slices", text)
     assert re.search(r"cy\s+-\s+failed", text)
     assert text.splitlines()[-1] == "1 failed, 1 graded, 1 limit"
+
+
+def test_deploy_recipes_run_the_grading_command_on_shards():
+    """deploy/grading/: the Kubernetes Job and the Slurm array call this
+    command with options it accepts, one shard per pod / task."""
+    import argparse
+    import shlex
+
+    def parses(command, env):
+        """The grade options in `command`, with its $VARIABLES from env."""
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in env.items():
+                mp.setenv(name, value)
+            argv = [os.path.expandvars(a) for a in shlex.split(command)]
+        parser = argparse.ArgumentParser()
+        grade.add_arguments(parser)
+        return parser.parse_args(argv[argv.index("grade") + 1:])
+
+    yaml = pytest.importorskip("yaml")
+    job = yaml.safe_load((REPO / "deploy/grading/k8s-grading-job.yaml").read_text())
+    assert job["spec"]["completionMode"] == "Indexed"
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value", "") for e in container["env"]}
+    assert int(env["SHARDS"]) == job["spec"]["completions"]
+    for index in range(job["spec"]["completions"]):
+        args = parses(container["args"][0].removeprefix("exec "),
+                      {**env, "JOB_COMPLETION_INDEX": str(index)})
+        assert args.shard == (index, job["spec"]["completions"]) and args.steps == ["all"]
+
+    script = (REPO / "deploy/grading/slurm-grade.sh").read_text()
+    command = script[script.index("exec .venv/bin/python"):].replace("\\\n", " ").split("\n")[0]
+    args = parses(command.removeprefix("exec "), {"STEPS": "all", "SLURM_ARRAY_TASK_ID": "2",
+                                                   "SLURM_ARRAY_TASK_COUNT": "4"})
+    assert args.shard == (2, 4)
+    out = subprocess.run(["bash", "-n", str(REPO / "deploy/grading/slurm-grade.sh")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
