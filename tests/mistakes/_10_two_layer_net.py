@@ -3,7 +3,7 @@ loss_history = []
 for epoch in range({epochs}):
     for xb, yb in loader:
         optimizer.zero_grad()
-        loss = loss_fn(forward(xb), yb)
+        loss = loss_function(forward(xb), yb)
         loss.backward()
         optimizer.step()
         loss_history.append(loss.item())"""
