@@ -56,6 +56,12 @@ hub-remove:
 data: setup
 	$(PY) -m course data
 
+# Seconds per notebook, each step's reference solution run top to bottom
+# (budget: 30 s a step, 300 s for the CIFAR-10 steps). Prints; not a test.
+.PHONY: bench-notebooks
+bench-notebooks: setup
+	$(PY) benchmarks/notebooks.py
+
 # Grading throughput: plain `nbgrader autograde` (serial) against
 # `python -m course grade -j N` on the same synthetic class; prints
 # submissions per minute and the ratio (goal >= 0.9 N). Not a test.
