@@ -65,8 +65,7 @@ def _independent_linear(layer, x):
         return (layer.weight * x).sum(dim=1) + layer.bias
 
 
-def test_by_hand(nb):
-    torch.manual_seed(0)
+def _by_hand(nb):
     for n_in, n_out in ((4, 1), (3, 2), (1, 1)):
         layer = nn.Linear(n_in, n_out)
         x = torch.randn(n_in)
@@ -88,3 +87,10 @@ def test_by_hand(nb):
         assert isinstance(by_hand_y, torch.Tensor) and by_hand_y.shape == expected.shape and torch.allclose(
             by_hand_y.detach(), expected, atol=1e-5
         ), f"by_hand_y should be linear_by_hand(linear_layer1, x1), {expected.tolist()}, found {by_hand_y}"
+
+
+def test_by_hand(nb):
+    # Seeded, without disturbing the random numbers of the notebook's later cells.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        _by_hand(nb)

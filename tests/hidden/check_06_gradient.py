@@ -74,8 +74,7 @@ def _hint(got, expected):
     return ""
 
 
-def test_formulas(nb):
-    torch.manual_seed(0)
+def _formulas(nb):
     for n in (4, 3, 1):
         w = torch.randn(1, n, dtype=torch.float64)
         b = torch.randn(1, dtype=torch.float64)
@@ -108,8 +107,7 @@ def test_formulas(nb):
         assert ok, "mse_grads disagrees with the slopes measured by nudging w and b a little (gradcheck)"
 
 
-def test_fresh(nb):
-    torch.manual_seed(0)
+def _fresh(nb):
     layer = nn.Linear(4, 1)
     x, y = torch.randn(4), torch.randn(1)
     dw, db, _ = _analytic(layer.weight, layer.bias, x, y)
@@ -136,3 +134,17 @@ def test_fresh(nb):
             f"on the {call} call, gradients should give weight_grad {dw.tolist()} and bias_grad {db.tolist()}, "
             f"found {got_dw.tolist()} and {got_db.tolist()}{stale}"
         )
+
+
+def test_formulas(nb):
+    # Seeded, without disturbing the random numbers of the notebook's later cells.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        _formulas(nb)
+
+
+def test_fresh(nb):
+    # Seeded, without disturbing the random numbers of the notebook's later cells.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        _fresh(nb)
