@@ -30,13 +30,14 @@ c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Limits per submission while autograding (course/limits.py, deploy/GRADING.md).
-# nbgrader's Execute is replaced by LimitedExecute, which adds a time limit
+# Limits per submission while autograding (course/limits.py, deploy/GRADING.md),
+# and hidden checks judged outside the student's kernel (course/judge.py).
+# nbgrader's Execute is replaced by GradingExecute, which adds a time limit
 # for the whole notebook, a memory limit and no network for the kernel, and
 # writes a clear message into the feedback of a submission that breaks one.
 # `python -m course grade` flags override these for one run.
 c.Autograde.autograde_preprocessors = [
-    "course.limits.LimitedExecute",  # instead of nbgrader.preprocessors.Execute
+    "course.judge.GradingExecute",  # instead of nbgrader.preprocessors.Execute
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

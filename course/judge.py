@@ -6,8 +6,8 @@ patch `torch.equal` or `Tensor.__eq__`, or put a fake `course.grading` in
 hidden checks do not run in that kernel at all:
 
 1. `GradingExecute` (nbgrader's Execute preprocessor, with the limits of
-   course/limits.py, plus this) runs the notebook as usual. In the kernel, `hidden_check(...)` sees COURSE_JUDGE
-   and does nothing.
+   course/limits.py, plus this) runs the notebook as usual. In the kernel,
+   `hidden_check(...)` sees COURSE_JUDGE and does nothing.
 2. After each graded cell has run, it reads the check ids from the cell's
    source (restored from the gradebook by nbgrader, so the student cannot
    change them) and runs those pytest checks here, in nbgrader's own process,
@@ -22,6 +22,10 @@ hidden checks do not run in that kernel at all:
 The student's kernel can still lie about values (return a tensor it did not
 compute with the model it defines), but it can no longer change what the
 checks do with them, nor whether a failure counts.
+
+Checks written for a remote `nb` say so (`JUDGED_OUTSIDE_THE_KERNEL = True`
+in their module; see `judged_outside_kernel`). A step whose checks are not
+converted yet is graded as before: its checks run in the kernel.
 """
 import ast
 import asyncio
@@ -36,10 +40,11 @@ import torch
 from nbformat.notebooknode import NotebookNode
 
 from course import find_course_root
-from course.grading import CheckFailed, missing_name_message, run_check
+from course.grading import HIDDEN_DIR, CheckFailed, missing_name_message, run_check
 from course.limits import LimitedExecute
 
 HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
+JUDGED_FLAG = re.compile(r"^JUDGED_OUTSIDE_THE_KERNEL = True\s*$", re.MULTILINE)
 KERNEL_SIDE = Path(__file__).with_name("kernel_side.py")
 MAX_REPLY_CHARS = 1 << 30
 
@@ -223,12 +228,35 @@ class Judge:
         return self.decode(result)
 
 
+def _is_graded(cell):
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def judged_outside_kernel(check_id, root):
+    """Whether this check's step is judged outside the kernel.
+
+    A step's checks must be written for a remote `nb` (values come back as
+    plain tensors: no autograd graph, no `is` between two fetches, and
+    `is_instance` instead of isinstance for the student's objects). A check
+    module says it is with `JUDGED_OUTSIDE_THE_KERNEL = True`; the steps not
+    converted yet still run their checks in the kernel.
+    """
+    path = Path(root).joinpath(*HIDDEN_DIR, f"check_{check_id.partition('::')[0]}.py")
+    return path.is_file() and JUDGED_FLAG.search(path.read_text()) is not None
+
+
 class JudgeHiddenChecks:
     """Mix into nbgrader's Execute preprocessor (or a subclass of it) to judge
     hidden checks outside the kernel."""
 
     def preprocess(self, nb, resources=None, km=None):
-        os.environ["COURSE_JUDGE"] = "1"  # hidden_check() in the kernel then stands aside
+        check_ids = [i for cell in nb.cells if _is_graded(cell) for i in HIDDEN_CALL.findall(cell.source)]
+        self._judging = bool(check_ids) and all(judged_outside_kernel(i, find_course_root()) for i in check_ids)
+        # The kernel inherits this: its hidden_check() stands aside while we judge.
+        if self._judging:
+            os.environ["COURSE_JUDGE"] = "1"
+        else:
+            os.environ.pop("COURSE_JUDGE", None)
         self._judge = None
         try:
             return super().preprocess(nb, resources, km)
@@ -240,8 +268,7 @@ class JudgeHiddenChecks:
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell = kwargs["cell"]
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        check_ids = HIDDEN_CALL.findall(cell.source) if meta.get("grade") else []
+        check_ids = HIDDEN_CALL.findall(cell.source) if self._judging and _is_graded(cell) else []
         if check_ids:
             return self._judge_cell(cell, check_ids)
         return None

@@ -3,6 +3,9 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback, so it says what was expected and what was found."""
 import torch
 
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 
 def _expect_floats(name, t, values):
     assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type(t).__name__}"
