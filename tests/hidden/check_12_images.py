@@ -39,9 +39,9 @@ def test_loaders(nb):
     assert nb.train_loader.batch_size == 64, f"train_loader should make batches of 64, found {nb.train_loader.batch_size}"
     assert isinstance(nb.train_loader.sampler, RandomSampler), (
         "train_loader should shuffle the training images (shuffle=True): found them in the same order every epoch")
-    images, labels = next(iter(nb.test_loader))
-    assert images.shape[1:] == (1, 28, 28), (
-        f"the test images should be transformed like the training images, to (1, 28, 28) tensors; found {tuple(images.shape)}")
+    xb, _ = next(iter(nb.test_loader))
+    assert xb.shape[1:] == (1, 28, 28), (
+        f"the test images should be transformed like the training images, to (1, 28, 28) tensors; found {tuple(xb.shape)}")
 
 
 def test_to_vectors(nb):

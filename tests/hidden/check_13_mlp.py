@@ -1,0 +1,108 @@
+"""Hidden checks for step 13 (an MLP classifier on Fashion-MNIST)."""
+import copy
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+FASHION_THRESHOLD = 0.82  # the reference reaches 85% after 2 epochs; with a sigmoid on its scores, 81%
+
+
+def test_mlp(nb):
+    torch.manual_seed(0)
+    for in_features, shape in ((784, (64, 1, 28, 28)), (3 * 32 * 32, (5, 3, 32, 32))):
+        model = nb.MLP(in_features=in_features)
+        try:
+            scores = model(torch.randn(shape))
+        except RuntimeError as error:
+            raise AssertionError(
+                f"MLP(in_features={in_features}) failed on images of shape {shape}: {str(error).splitlines()[0]}. "
+                "Flatten the images with x.flatten(1) and use in_features for the first layer") from None
+        assert tuple(scores.shape) == (shape[0], 10), (
+            f"MLP(in_features={in_features}) on images of shape {shape} should give scores of shape "
+            f"{(shape[0], 10)}, found {tuple(scores.shape)}")
+        if scores.min() >= 0 and scores.max() <= 1:
+            raise AssertionError(
+                "every score of MLP is between 0 and 1: the last layer's output should be raw scores, "
+                "with no sigmoid (or softmax) after it; nn.CrossEntropyLoss does the softmax itself")
+    linear = [m for m in nb.MLP().modules() if isinstance(m, nn.Linear)]
+    sizes = [(m.in_features, m.out_features) for m in linear]
+    assert sizes == [(784, 128), (128, 10)], (
+        f"MLP() should have two linear layers, 784 -> 128 and 128 -> 10; found {sizes}")
+    assert len(list(nb.MLP(classes=3).parameters())) and nb.MLP(classes=3)(torch.randn(2, 1, 28, 28)).shape == (2, 3), (
+        "MLP(classes=3) should give 3 scores per image")
+
+
+def _tiny_setup():
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 3))
+    x, y = torch.randn(9, 1, 3, 4), torch.randint(0, 3, (9,))
+    loader = [(x[:3], y[:3]), (x[3:6], y[3:6]), (x[6:], y[6:])]
+    return model, loader
+
+
+def _reference_epoch(model, loader, zero_grad=True):
+    sgd = torch.optim.SGD(model.parameters(), lr=0.5)
+    seen = []
+    for xb, yb in loader:
+        if zero_grad:
+            sgd.zero_grad()
+        batch_loss = nn.functional.cross_entropy(model(xb), yb)
+        batch_loss.backward()
+        sgd.step()
+        seen += [batch_loss.item()]
+    return seen
+
+
+def test_train_epoch(nb):
+    model, loader = _tiny_setup()
+    expected_model, accumulated_model = copy.deepcopy(model), copy.deepcopy(model)
+    expected = _reference_epoch(expected_model, loader)
+    _reference_epoch(accumulated_model, loader, zero_grad=False)
+    start = [p.detach().clone() for p in model.parameters()]
+    got = nb.train_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.5), nn.CrossEntropyLoss())
+    assert isinstance(got, list) and len(got) == 3, (
+        f"train_epoch over 3 batches should return a list of 3 losses, found {got!r}")
+    assert all(isinstance(l, float) for l in got), (
+        f"train_epoch should return the losses as Python floats (loss.item()), found {[type(l).__name__ for l in got]}")
+    params = list(model.parameters())
+    if all(torch.equal(p, s) for p, s in zip(params, start)):
+        raise AssertionError("train_epoch did not change the weights: call optimizer.step() after loss.backward()")
+    if all(torch.allclose(p, a, atol=1e-6) for p, a in zip(params, accumulated_model.parameters())):
+        raise AssertionError(
+            "the gradients add up from batch to batch: call optimizer.zero_grad() for every batch, before loss.backward()")
+    assert all(torch.allclose(p, e, atol=1e-6) for p, e in zip(params, expected_model.parameters())), (
+        "after train_epoch the weights differ from one SGD step per batch "
+        "(zero_grad, scores, loss, backward, step, in that order, for each batch)")
+    assert torch.allclose(torch.tensor(got), torch.tensor(expected), atol=1e-5), (
+        f"train_epoch should return each batch's loss before its update: expected {expected}, found {got}")
+
+
+def _test_accuracy(model, test_set):
+    model.eval()
+    hits = 0
+    with torch.no_grad():
+        for xb, yb in DataLoader(test_set, batch_size=500):
+            hits += int((model(xb).argmax(1) == yb).sum())
+    return hits / len(test_set)
+
+
+def test_accuracy(nb):
+    # The student's function, against a count made here.
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(6, 4))
+    x, y = torch.randn(30, 1, 2, 3), torch.randint(0, 4, (30,))
+    with torch.no_grad():
+        expected = (model(x).argmax(1) == y).float().mean().item()
+    got = nb.accuracy(model, DataLoader(list(zip(x, y)), batch_size=7))
+    assert isinstance(got, float), f"accuracy should return a Python float, found {type(got).__name__}"
+    assert abs(got - expected) < 1e-6, (
+        f"accuracy gave {got:.4f} for a model that is right on {expected:.4f} of the images: count "
+        "(scores.argmax(dim=1) == labels) over every batch, and divide by the number of images")
+    # The trained model, on the held-out test split.
+    test_set = nb.test_set
+    assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 Fashion-MNIST test images"
+    measured = _test_accuracy(nb.model, test_set)
+    assert measured > FASHION_THRESHOLD, (
+        f"the trained model classifies {measured:.1%} of the 10,000 test images right; after two epochs it "
+        f"should be above {FASHION_THRESHOLD:.0%}. Is it trained (see the loss curve)?")
