@@ -424,6 +424,15 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
 
     killed = set()
+    deaths = 0
+
+    def check_deaths(slot):
+        """Workers that die by themselves, again and again, are broken (a bad
+        configuration, say): stop, and show the last worker's log."""
+        if deaths > 2 * jobs + 2:
+            log = Path(log_dir / f"worker-{slot.index}.log")
+            tail = log.read_text()[-3000:] if log.is_file() else ""
+            raise RuntimeError(f"grading workers keep dying ({deaths} times); last log:\n{tail}")
 
     def finish(result):
         if (result.step, result.student) in killed:
@@ -450,6 +459,10 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
                     finish(Result(**data))
             for slot in slots:
                 if slot.task is None:
+                    if not slot.process.is_alive():  # died between tasks
+                        deaths += 1
+                        check_deaths(slot)
+                        start(slot)
                     continue
                 step, student, reason = slot.task
                 overdue = kill_after and not reason and time.monotonic() - slot.started > kill_after
@@ -461,6 +474,9 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
                            "running this notebook, so no cell was run for marks.")
                     slot.process.kill()  # its kernel dies with it (course.sandbox)
                     slot.process.join()
+                    if not overdue:
+                        deaths += 1
+                        check_deaths(slot)
                     start(slot)
                     slot.task = None
                     killed.add((step, student))
@@ -583,6 +599,9 @@ def main(args):
               f"({60 * len(results) / seconds:.1f} per minute); worker logs: {Path(results[0].log).parent}")
     if args.export:
         print(f"Grades exported to {export_grades(root, args.export)}")
+    missing = sorted(set(args.student or []) - {r.student for r in results})
+    if missing:
+        print(f"No submission in submitted/ for: {', '.join(missing)}", file=sys.stderr)
     failed = [r for r in results if r.failed]
     for r in failed:
         print(f"FAILED to grade {r.step} for {r.student}: {r.message} (log: {r.log})", file=sys.stderr)

@@ -16,7 +16,9 @@ kills reach the kernel itself):
   non-root, inside a new user namespace). The kernel still talks to the
   grader over zmq's ipc transport (Unix sockets are files, not network),
   while the worker that runs the kernel keeps its network (the PostgreSQL
-  gradebook, say). `none` insists (the kernel does not start if no namespace
+  gradebook, say). A kernel started as root also loses CAP_SYS_ADMIN (and
+  CAP_NET_ADMIN, CAP_SYS_PTRACE, CAP_SYS_MODULE), so it cannot join the
+  grader's namespace again. `none` insists (the kernel does not start if no namespace
   can be made), `auto` isolates where the machine allows it and says so on
   stderr where it does not, `host` leaves the network alone.
 - the kernel dies with its worker (PR_SET_PDEATHSIG), so a worker killed for
@@ -35,6 +37,11 @@ import sys
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 PR_SET_PDEATHSIG = 1
+PR_CAPBSET_DROP = 24
+# Capabilities a kernel running as root must not keep: with them it could
+# join the grader's network namespace again (setns), reconfigure networking,
+# or ptrace the worker (which has the network).
+CAP_NET_ADMIN, CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_ADMIN = 12, 16, 19, 21
 NETWORK_MODES = ("none", "auto", "host")
 
 
@@ -69,6 +76,14 @@ def isolate_network():
     except OSError as e:
         return f"user namespace id maps: {e}"
     return None
+
+
+def drop_capabilities():
+    """Take the namespace-changing capabilities out of the bounding set, so
+    the kernel `exec`d next never has them, even as root."""
+    libc = _libc()
+    for cap in (CAP_NET_ADMIN, CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_ADMIN):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails harmlessly without CAP_SETPCAP
 
 
 def die_with_parent():
@@ -109,6 +124,8 @@ def main(argv=None):
             return 3
         if why:
             print(f"course.sandbox: WARNING: student code has network access ({why})", file=sys.stderr)
+        else:
+            drop_capabilities()
     if memory > 0:
         limit_memory(memory)
     try:
