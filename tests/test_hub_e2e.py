@@ -7,8 +7,9 @@ folder. Then:
 1. a student logs in through the hub's login form, fetches step 01_tensors
    from nbgrader's Assignments list, types the instructor's solutions into
    the answer cells, clicks Validate (it passes) and submits;
-2. the instructor collects, grades with the course's grading command
-   (`python -m course grade`) and releases feedback, as their own user;
+2. the instructor logs in, opens a terminal in JupyterLab, and collects,
+   grades with the course's grading command (`python -m course grade`) and
+   releases feedback; the formgrader lists the graded submission;
 3. the student fetches the feedback, which shows their score.
 
 Unix permissions are checked as the users themselves: a student cannot read
@@ -243,8 +244,20 @@ class Browser:
         self.driver.find_element(By.XPATH, f"//*[contains(@class,'lm-Menu-itemLabel')][text()='{item}']").click()
 
     def menu_items(self, name):
+        """The item labels of a menu of the menu bar; the menu is closed again."""
+        from selenium.webdriver.common.by import By
+
         items = self.open_menu(name)
-        self.keys("ESCAPE")
+
+        def closed(driver):
+            if not driver.find_elements(By.CSS_SELECTOR, ".lm-Menu"):
+                return True
+            # Clicking the menu's title again closes it.
+            driver.find_element(By.XPATH, f"//*[contains(@class,'lm-MenuBar-itemLabel')][text()='{name}']").click()
+            time.sleep(0.3)
+            return False
+
+        self.wait(closed, message=f"the {name} menu did not close")
         return items
 
 
@@ -383,25 +396,34 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     assert len(handed_in) == 1 and handed_in[0].startswith(f"{STUDENT}+{STEP}+"), handed_in
     lap("submitted")
 
-    # 6. The instructor collects, grades with the course's grading command,
-    # and releases the feedback: in the course directory, as their own user.
-    course, python = hub["course_dir"], hub["python"]
-    nbgrader = str(Path(python).parent / "nbgrader")
-    as_user(hub, INSTRUCTOR, "/bin/sh", "-c", f"cd {course} && {nbgrader} collect {STEP}")
-    graded = as_user(hub, INSTRUCTOR, "/bin/sh", "-c", f"cd {course} && {python} -m course grade {STEP} --quiet")
-    (artifacts / "grade.txt").write_text(graded.stdout + graded.stderr)
-    row = re.search(rf"^{STEP}\s+{STUDENT}\s+(\S+) / (\S+)\s+(\w+)", graded.stdout, re.M)
-    assert row, f"no result for {STUDENT} in the grading summary:\n{graded.stdout}\n{graded.stderr}"
-    assert (float(row[1]), float(row[2]), row[3]) == (max_points(), max_points(), "graded"), graded.stdout
-    as_user(hub, INSTRUCTOR, "/bin/sh", "-c", f"cd {course} && {nbgrader} release_feedback {STEP}")
-    lap("collected, graded, feedback released")
-
-    # The instructor's formgrader shows the graded submission. It opens in
-    # a browser tab of its own: JupyterHub forbids framing a user's server
-    # (nbgrader issue #1870), so it cannot show inside JupyterLab.
+    # 6. The instructor logs in (JupyterLab opens in the course directory),
+    # opens a terminal there, and collects, grades with the course's grading
+    # command and releases the feedback: as their own user, as the guide says.
     teacher = browsers("instructor")
     teacher.log_in(INSTRUCTOR)
     assert "Formgrader" in teacher.menu_items("Nbgrader")
+    home = Path(hub["state"]) / "home" / INSTRUCTOR
+    summary, status = home / "grade.txt", home / "grade.status"
+    teacher.click(teacher.xpath("//div[contains(@class,'jp-LauncherCard')][.//p[text()='Terminal']]"))
+    terminal = teacher.find(".jp-Terminal .xterm-helper-textarea", timeout=60)
+    time.sleep(2)  # the shell's prompt
+    terminal.send_keys(
+        f"nbgrader collect {STEP} && python -m course grade {STEP} --quiet | tee ~/grade.txt"
+        f" && nbgrader release_feedback {STEP}; echo $? > ~/grade.status\n")
+    teacher.wait(lambda d: status.exists() and status.read_text().strip(), timeout=300,
+                 message="the grading commands did not finish")
+    teacher.shot("graded-in-terminal")
+    graded = summary.read_text() if summary.exists() else ""
+    (artifacts / "grade.txt").write_text(graded)
+    assert status.read_text().strip() == "0", f"collect, grade or release_feedback failed:\n{graded}"
+    row = re.search(rf"^{STEP}\s+{STUDENT}\s+(\S+) / (\S+)\s+(\w+)", graded, re.M)
+    assert row, f"no result for {STUDENT} in the grading summary:\n{graded}"
+    assert (float(row[1]), float(row[2]), row[3]) == (max_points(), max_points(), "graded"), graded
+    lap("collected, graded, feedback released (instructor's terminal)")
+
+    # The formgrader shows the graded submission. It opens in a browser tab
+    # of its own: JupyterHub forbids framing a user's server (nbgrader issue
+    # #1870), so it cannot show inside JupyterLab.
     teacher.driver.get(f"{hub['url']}/user/{INSTRUCTOR}/formgrader/manage_submissions/{STEP}")
     row = teacher.xpath(f"//tr[.//td[contains(., '{STUDENT}')]]", timeout=60)
     teacher.shot("formgrader")

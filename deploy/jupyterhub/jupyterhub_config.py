@@ -99,7 +99,10 @@ c.JupyterHub.cleanup_proxy = True
 # -- single-user servers: real system users, one group's settings each -------------
 
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+# Start each server in its root folder (the course directory for
+# instructors), where JupyterLab's terminals then open; $0 is PYTHON.
+c.Spawner.cmd = ["/bin/sh", "-c", 'cd "${JUPYTERHUB_ROOT_DIR:-$HOME}" && exec "$0" -m jupyterhub.singleuser "$@"',
+                 PYTHON]
 c.Spawner.default_url = "/lab"
 # JupyterLab's first start on a loaded machine can take a while.
 c.Spawner.start_timeout = 180
