@@ -406,7 +406,16 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     summary, status = home / "grade.txt", home / "grade.status"
     teacher.click(teacher.xpath("//div[contains(@class,'jp-LauncherCard')][.//p[text()='Terminal']]"))
     terminal = teacher.find(".jp-Terminal .xterm-helper-textarea", timeout=60)
-    time.sleep(2)  # the shell's prompt
+    # Type once the shell shows its prompt (xterm's rows are text in the DOM
+    # renderer; with another renderer, give the shell a few seconds).
+    def prompt_shown(driver):
+        rows = driver.find_elements(By.CSS_SELECTOR, ".jp-Terminal .xterm-rows")
+        if not rows:
+            time.sleep(3)
+            return True
+        return "$" in rows[0].text
+
+    teacher.wait(prompt_shown, message="the terminal shows no prompt")
     terminal.send_keys(
         f"nbgrader collect {STEP} && python -m course grade {STEP} --quiet | tee ~/grade.txt"
         f" && nbgrader release_feedback {STEP}; echo $? > ~/grade.status\n")
