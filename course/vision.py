@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+
 def show_images(images, labels, classes, predicted=None, ncols=8, mean=0.5, std=0.5):
     """Show a batch of normalized images (N, C, H, W) in a grid, each titled
     with its class name; with `predicted`, titled "prediction (true class)",
@@ -22,7 +23,8 @@ def show_images(images, labels, classes, predicted=None, ncols=8, mean=0.5, std=
 
     n = len(images)
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.8 * nrows), squeeze=False)
+    row_height = 1.8 if predicted is None else 2.1  # two-line titles need room
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, row_height * nrows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for i, ax in enumerate(axes.flat[:n]):
@@ -108,30 +110,37 @@ def accuracy(model, loader, device="cpu"):
 
 @dataclass(frozen=True)
 class Budget:
-    """How step 17 trains on a device, and what its trained CNN must reach.
+    """How step 17 trains its CNN on a device, and what it must reach.
 
-    epochs: passes over the 50,000 training images.
-    min_accuracy: the test-set accuracy (all 10,000 images) the hidden check
-    asks for. The reference clears it with margin; a model with a ReLU on its
-    logits, or an untrained one, does not.
+    epochs: passes over the 50,000 training images, in batches of
+    `batch_size`, with Adam at learning rate `lr`.
+    min_accuracy: the accuracy on all 10,000 test images that the hidden
+    check asks of the trained model. The reference clears it with margin; an
+    untrained or diverged model (the tutorial's learning rate 0.1 with Adam)
+    does not. A ReLU on the scores is caught by the shape check, not here:
+    its damage depends on the initialization (17% or 59% after 2 epochs).
     """
     device: str
     epochs: int
     min_accuracy: float
     why: str
+    batch_size: int = 64
+    lr: float = 2e-3
 
 
+# Measured on the offline JPEG copy of CIFAR-10 (benchmarks/cnn.py), the
+# reference CIFARNet reaches 58%, 66%, 68%, 70%, 72%, 73% after 1 to 6
+# epochs (65% in the notebook's own run of 2 epochs).
 BUDGETS = {
-    # One H100: the full budget, seconds per epoch.
-    "cuda": Budget("cuda", epochs=15, min_accuracy=0.72,
-                   why="a GPU: the full budget, 15 epochs"),
-    # 2 CPU cores (a laptop, CI): a few minutes at most.
+    "cuda": Budget("cuda", epochs=15, min_accuracy=0.68,
+                   why="a GPU: the full budget, 15 epochs (seconds each)"),
     "cpu": Budget("cpu", epochs=2, min_accuracy=0.55,
-                  why="no GPU: a smaller budget of 2 epochs, so the step runs in a few minutes on a CPU"),
+                  why="no GPU: a smaller budget of 2 epochs, a few minutes on a laptop's CPU"),
 }
 
 
 def budget(device):
-    """The Budget for `device` ("cuda", "cpu", a torch.device or "cuda:0")."""
+    """The Budget for `device`: "cuda", "cpu", "cuda:0" or a torch.device.
+    The notebook of step 17 trains with it; its hidden check grades with it."""
     kind = torch.device(device).type
     return BUDGETS["cuda" if kind == "cuda" else "cpu"]

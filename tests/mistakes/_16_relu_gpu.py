@@ -1,0 +1,34 @@
+SOLUTION = """class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 10, 5)
+        self.conv2 = nn.Conv2d(10, 20, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.fc1 = nn.Linear(20 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = x.flatten(1)
+        x = F.relu(self.fc1(x))
+        return self.fc2(x)
+"""
+
+MISTAKES = {
+    # The tutorial's last line: a ReLU on the scores.
+    "relu-on-scores": {
+        "answers": {"cnn": SOLUTION.replace("return self.fc2(x)", "return F.relu(self.fc2(x))")},
+        "fails": {"check-cnn": "scores are never negative"},
+    },
+    # PyTorch's own CIFAR-10 tutorial uses 16 * 5 * 5 (it has 16 filters, not 20).
+    "fc1-400": {
+        "answers": {"cnn": SOLUTION.replace("20 * 5 * 5", "16 * 5 * 5")},
+        "fails": {"check-cnn": "cannot be multiplied", "check-training": "loss_history"},
+    },
+    # "gpu" is not a device name PyTorch knows.
+    "gpu-string": {
+        "answers": {"device": 'device = "gpu"\nmodel = CNN().to(device)'},
+        "fails": {"check-device": "name 'model' is not defined", "check-training": "loss_history"},
+    },
+}
