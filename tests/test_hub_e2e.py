@@ -333,6 +333,9 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     student = browsers("student")
     student.log_in(STUDENT)
     lap("student logged in (server spawned)")
+    config = Path(hub["state"]) / "home" / STUDENT / ".jupyter" / "nbgrader_config.py"
+    assert f"c.CourseDirectory.student_id = {STUDENT!r}" in config.read_text(), config.read_text()
+    assert config.owner() == STUDENT and config.stat().st_mode & 0o777 == 0o600
     menu = student.menu_items("Nbgrader")
     assert "Assignment List" in menu and "Formgrader" not in menu, f"a student's Nbgrader menu: {menu}"
     student.menu("Nbgrader", "Assignment List")

@@ -24,6 +24,7 @@ import json
 import os
 import pwd
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -159,18 +160,21 @@ def nbgrader_config(username, groups):
 
 
 def prepare_user(spawner):
-    """Before each start: write the user's nbgrader_config.py, owned by them."""
+    """Before each start: write the user's ~/.jupyter/nbgrader_config.py.
+
+    Written by a process running as the user: the hub runs as root, and a
+    home is the user's to fill with symbolic links (~/.jupyter -> /etc...).
+    """
     name = spawner.user.name
     groups = {group.name for group in spawner.user.groups}
     if not groups & {"instructors", "students"}:
         raise PermissionError(f"{name} is in neither the instructors nor the students group")
     account = pwd.getpwnam(name)
-    config_dir = Path(account.pw_dir) / ".jupyter"
-    config_dir.mkdir(mode=0o700, exist_ok=True)
-    path = config_dir / "nbgrader_config.py"
-    path.write_text(nbgrader_config(name, groups))
-    for p in (config_dir, path):
-        os.chown(p, account.pw_uid, account.pw_gid)
+    subprocess.run(
+        ["/bin/sh", "-c", 'umask 077 && mkdir -p "$HOME/.jupyter" && cat > "$HOME/.jupyter/nbgrader_config.py"'],
+        input=nbgrader_config(name, groups), text=True, check=True, timeout=30, cwd="/",
+        user=account.pw_uid, group=account.pw_gid, extra_groups=[],
+        env={"HOME": account.pw_dir, "PATH": "/usr/bin:/bin"})
     if account.pw_uid == 0:
         # Only when a user's server runs as root (never in the demo).
         spawner.args = list(spawner.args) + ["--allow-root"]
