@@ -420,7 +420,7 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
 
     teacher.wait(prompt_shown, message="the terminal shows no prompt")
     terminal.send_keys(
-        f"nbgrader collect {STEP} && python -m course grade {STEP} --quiet | tee ~/grade.txt"
+        f"nbgrader collect {STEP} && python -m course grade {STEP} --quiet --log-dir ~/grade-logs | tee ~/grade.txt"
         f" && nbgrader release_feedback {STEP}; echo $? > ~/grade.status\n")
     teacher.wait(lambda d: status.exists() and status.read_text().strip(), timeout=300,
                  message="the grading commands did not finish")
