@@ -400,6 +400,7 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     gpus = detect_gpus() if gpus is None else gpus
     devices = assign_devices(jobs, gpus)
     threads = threads_per_worker(jobs)
+    keep_logs = log_dir is not None
     log_dir = Path(log_dir or tempfile.mkdtemp(prefix="course-grade-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     if kill_after is None:
@@ -492,8 +493,11 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
             if slot.process.is_alive():
                 slot.process.kill()
     ordered = [results[(t[0], t[1])] for t in sorted(tasks, key=lambda t: (t[0], t[1]))]
+    if not keep_logs and not any(r.failed for r in ordered):
+        shutil.rmtree(log_dir, ignore_errors=True)  # a temp folder nobody needs
     for result in ordered:
-        result.log = str(log_dir / f"worker-{result.worker}.log")
+        log = log_dir / f"worker-{result.worker}.log"
+        result.log = str(log) if log.is_file() else ""
     return ordered
 
 
@@ -554,7 +558,8 @@ def add_arguments(parser):
     parser.add_argument("--gpus", metavar="IDS", help='GPU ids to spread workers over ("0,1"), or "none"')
     parser.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     parser.add_argument("--export", metavar="CSV", help="then export all grades to this CSV file")
-    parser.add_argument("--log-dir", metavar="DIR", help="worker logs (default: a new temp folder)")
+    parser.add_argument("--log-dir", metavar="DIR",
+                        help="keep the worker logs here (default: a temp folder, kept only if something failed)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -595,8 +600,9 @@ def main(args):
     seconds = time.perf_counter() - start
     print(format_summary(results))
     if results:
-        print(f"{len(results)} submissions in {seconds:.0f} s "
-              f"({60 * len(results) / seconds:.1f} per minute); worker logs: {Path(results[0].log).parent}")
+        logs = {str(Path(r.log).parent) for r in results if r.log}
+        print(f"{len(results)} submissions in {seconds:.0f} s ({60 * len(results) / seconds:.1f} per minute)"
+              + (f"; worker logs: {', '.join(sorted(logs))}" if logs else ""))
     if args.export:
         print(f"Grades exported to {export_grades(root, args.export)}")
     missing = sorted(set(args.student or []) - {r.student for r in results})
