@@ -1,17 +1,20 @@
 """Where the time of the instructor's loop goes.
 
-Runs the demo loop (`python -m course demo`: release, exchange, two demo
-students, collect, autograde, feedback) in a temporary copy of the course and
-splits autograde's wall time into nbgrader's own work per call and notebook
-execution (kernel start plus running the cells), measured by timing nbgrader's
-Execute preprocessor. Prints the figures; it asserts nothing.
+1. The main command's loop (`python -m course demo`: release, exchange, two
+   demo students, collect, parallel autograde and feedback) in a temporary
+   copy of the course: wall time.
+2. The same submissions autograded again one at a time, in this process,
+   through nbgrader's API, timing nbgrader's Execute preprocessor: autograde's
+   time splits into notebook execution (kernel start plus cells) and
+   nbgrader's own work per call.
+
+Prints the figures; asserts nothing.
 
     .venv/bin/python benchmarks/pipeline.py [STEP ...]
 """
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import nbformat
@@ -24,24 +27,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from tests.conftest import copy_course  # noqa: E402  (one definition of "the course files")
 
-timings = defaultdict(list)
-
-
-def timed(name, func):
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            timings[name].append(time.perf_counter() - start)
-    return wrapper
+STUDENTS = ("demo-reference", "demo-untouched")
 
 
 def main(steps):
-    Execute.preprocess = timed("execute", Execute.preprocess)
-    for name in ("generate_release", "publish", "fetch", "submit", "collect", "autograde", "feedback"):
-        setattr(instructor, name, timed(name, getattr(instructor, name)))
-
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_course(Path(tmp) / "course")
         steps = steps or instructor.assignments(root)
@@ -56,21 +45,37 @@ def main(steps):
         }
         start = time.perf_counter()
         instructor.run_loop(root, submissions, Path(tmp) / "students", steps)
-        total = time.perf_counter() - start
+        loop = time.perf_counter() - start
 
-    n_notebooks = len(timings["execute"])
-    execute = sum(timings["execute"])
-    autograde = sum(timings["autograde"])
-    print(f"demo loop: {len(steps)} steps x 2 students = {n_notebooks} notebooks, {total:.1f} s wall")
-    for name in ("generate_release", "publish", "fetch", "submit", "collect", "autograde", "feedback"):
-        print(f"  {name:<17} {sum(timings[name]):7.1f} s")
-    start = time.perf_counter()
+        executing = []
+        original = Execute.preprocess
+
+        def timed(self, *args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                executing.append(time.perf_counter() - begin)
+
+        Execute.preprocess = timed
+        api = instructor.nbgrader_api(root)
+        start = time.perf_counter()
+        for step in steps:
+            for student in STUDENTS:
+                api.autograde(step, student, force=True, create=True)
+        serial = time.perf_counter() - start
+
+    begin = time.perf_counter()
     NotebookClient(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch")])).execute()
-    kernel = time.perf_counter() - start
-    print(f"autograde: {autograde:.1f} s = notebook execution {execute:.1f} s "
-          f"+ nbgrader's own work {autograde - execute:.1f} s "
-          f"({(autograde - execute) / max(n_notebooks, 1):.2f} s per autograde call)")
-    print(f"of each notebook's execution, starting a kernel and importing torch takes {kernel:.1f} s")
+    kernel = time.perf_counter() - begin
+
+    calls = len(steps) * len(STUDENTS)
+    execute = sum(executing)
+    print(f"main loop (python -m course demo's work): {len(steps)} steps x {len(STUDENTS)} students, {loop:.1f} s wall")
+    print(f"serial nbgrader autograde of the same {calls} submissions: {serial:.1f} s")
+    print(f"  notebook execution (kernel start + cells): {execute:.1f} s")
+    print(f"  nbgrader's own work: {serial - execute:.1f} s ({(serial - execute) / calls:.2f} s per autograde call)")
+    print(f"  each notebook's execution includes ~{kernel:.1f} s to start a kernel and import torch")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
     publish            release/ -> exchange outbound   (nbgrader release_assignment)
     fetch, submit      as a student, through the exchange
     collect            exchange inbound -> submitted/  (nbgrader collect)
-    autograde          submitted/ -> autograded/       (nbgrader autograde)
-    feedback           autograded/ -> feedback/        (nbgrader generate_feedback)
+    run_loop           all of the above, then course.grade: nbgrader autograde
+                       and generate_feedback, in parallel workers
     scores             the gradebook, step by step
 
 Only the notebook surgery (`reference_solution`, `with_cells`) is written by
@@ -155,34 +155,10 @@ def collect(root, steps):
         _check(api.collect(step, update=True), f"collect {step}")
 
 
-def autograde(root, step, students):
-    """nbgrader autograde, one submission at a time. A submission that fails
-    to grade is reported, and the rest still grade."""
-    api = nbgrader_api(root)
-    failures = {}
-    for student in students:
-        result = api.autograde(step, student, force=True, create=True)
-        if not result.get("success"):
-            failures[student] = result.get("error") or result.get("log")
-    return failures
-
-
-def feedback(root, step, students):
-    api = nbgrader_api(root)
-    for student in students:
-        _check(api.generate_feedback(step, student, force=True), f"generate_feedback {step} {student}")
-
-
-def run_loop(root, submissions, workspace, steps=None, with_feedback=True):
-    """The whole loop for `submissions` = {student: {step: answer}}, where
-    `answer(fetched_notebook)` returns the notebook the student hands in.
-
-    Releases every step, then each student fetches, answers and submits
-    through the exchange; the instructor collects, autogrades and
-    writes feedback. Returns {step: {student: error}} for anything that failed
-    to grade (empty when all graded).
-    """
-    steps = steps or assignments(root)
+def hand_out_and_collect(root, submissions, workspace, steps):
+    """Release `steps`; each student fetches, answers and submits through the
+    exchange; the instructor collects. `submissions` = {student: {step: answer}},
+    where `answer(fetched_notebook)` returns the notebook the student hands in."""
     generate_release(root, steps)
     publish(root, steps)
     for student, notebooks in submissions.items():
@@ -191,14 +167,22 @@ def run_loop(root, submissions, workspace, steps=None, with_feedback=True):
             nbformat.write(answer(nbformat.read(path, as_version=4)), path)
             submit(root, student, step, Path(workspace) / student)
     collect(root, steps)
+
+
+def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None):
+    """The whole loop: hand out and collect (above), then autograde and write
+    feedback with the course's grading command (nbgrader autograde in `jobs`
+    parallel workers). Returns {step: {student: message}} for anything that
+    failed to grade (empty when all graded)."""
+    from course.grade import grade
+
+    steps = steps or assignments(root)
+    hand_out_and_collect(root, submissions, workspace, steps)
+    results = grade(root, steps, students=list(submissions), jobs=jobs, feedback=with_feedback, progress=False)
     failures = {}
-    for step in steps:
-        students = [s for s, nbs in submissions.items() if step in nbs]
-        failed = autograde(root, step, students)
-        if failed:
-            failures[step] = failed
-        if with_feedback:
-            feedback(root, step, [s for s in students if s not in failed])
+    for result in results:
+        if result.failed:
+            failures.setdefault(result.step, {})[result.student] = result.message
     return failures
 
 
