@@ -339,7 +339,7 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     menu = student.menu_items("Nbgrader")
     assert "Assignment List" in menu and "Formgrader" not in menu, f"a student's Nbgrader menu: {menu}"
     student.menu("Nbgrader", "Assignment List")
-    panel = student.find("#nbgrader-assignment-list")
+    student.find("#nbgrader-assignment-list")
     fetch = student.xpath(f"//div[@id='released_assignments_list']//div[contains(@class,'list_item')]"
                           f"[.//span[text()='{STEP}']]//button[text()='Fetch']")
     student.shot("assignments")
