@@ -119,16 +119,19 @@ def hub(artifacts):
         demo("remove", "--home", str(state), check=False)
 
 
+def demo_module():
+    """deploy/jupyterhub/demo.py, imported (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("course_hub_demo", DEMO)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def as_user(hub, name, *args, check=True):
-    """Run a command as the demo user `name`, as demo.py's run_as does."""
-    sys.path.insert(0, str(DEMO.parent))
-    try:
-        import demo as demo_module
-    finally:
-        sys.path.pop(0)
-    env = demo_module.instructor_env(hub)
-    result = demo_module.run_as(name, list(args), cwd=hub["state"], env=env, capture_output=True, text=True,
-                                timeout=600)
+    """Run a command as the demo user `name`, with what their server's environment has."""
+    helpers = demo_module()
+    result = helpers.run_as(name, list(args), cwd=hub["state"], env=helpers.instructor_env(hub),
+                            capture_output=True, text=True, timeout=600)
     if check and result.returncode:
         pytest.fail(f"{' '.join(args)} as {name} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
