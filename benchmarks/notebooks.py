@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 
 from course import find_course_root, instructor
@@ -46,15 +47,17 @@ def run_reference(root, step):
     release = nbformat.read(instructor.notebook_path(root, "release", step), as_version=4)
     nb = instructor.reference_solution(source, release)
     with tempfile.TemporaryDirectory(prefix=f"bench-{step}-") as folder:
-        client = NotebookClient(nb, timeout=max(600, 2 * budget(step)), kernel_name="python3",
+        client = NotebookClient(nb, timeout=max(600, 3 * budget(step)), kernel_name="python3",
                                 resources={"metadata": {"path": folder}}, allow_errors=False)
         start = time.perf_counter()
         error = None
         try:
             client.execute()
-        except Exception as exc:  # a failing cell, a dead kernel, a timeout: report it, go on
-            lines = ANSI.sub("", str(exc)).strip().splitlines() or [type(exc).__name__]
-            error = lines[-1]
+        except CellExecutionError as exc:  # a cell raised: report it, go on
+            error = ANSI.sub("", f"{exc.ename}: {exc.evalue}")
+        except Exception as exc:  # a cell timed out, the kernel died
+            lines = ANSI.sub("", str(exc)).strip().splitlines()
+            error = f"{type(exc).__name__}: {lines[0] if lines else ''}"
         return time.perf_counter() - start, error
 
 
