@@ -50,3 +50,6 @@ def test_training(nb):
     first, last = sum(losses[:50]) / 50, sum(losses[-50:]) / 50
     assert last < first - 0.2, (
         f"the loss should fall during training: the first 50 batches average {first:.3f}, the last 50 {last:.3f}")
+    assert last < 2.30 - 0.2, (
+        f"the loss should fall below 2.30, the loss of guessing (1/10 for every class): the last 50 batches "
+        f"average {last:.3f}. Did it blow up at the start (first 50 batches: {first:.3f})?")

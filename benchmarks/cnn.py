@@ -1,0 +1,121 @@
+"""Train step 17's reference CNN on CIFAR-10 and report accuracy, seconds, images/s.
+
+    python benchmarks/cnn.py                  # CPU, and the GPU too when there is one
+    python benchmarks/cnn.py --device cpu --epochs 5 --target 0.70
+    make bench-cnn
+
+The network is the reference solution of source/17_cnn_cifar10 (its
+`CIFARNet` cell, executed as is: one definition, no copy), trained exactly as
+that notebook trains it: course.data.cifar10 with the notebook's transforms,
+batches and learning rate from course.vision.budget, course.vision.train_epoch.
+After every epoch it measures test accuracy on all 10,000 test images.
+
+Reported: data load time (datasets built, first batch read), training
+seconds (evaluation excluded), training images/s, test accuracy per epoch,
+and the training time at which `--target` was first reached.
+"""
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.data import DataLoader
+from torchvision import transforms
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from course.data import cifar10, data_root  # noqa: E402
+from course.instructor import nbgrader_meta, strip_solution_markers  # noqa: E402
+from course.vision import accuracy, budget, train_epoch  # noqa: E402
+
+STEP = "17_cnn_cifar10"
+
+
+def reference_model_class():
+    """CIFARNet, from the reference solution cell of step 17's source notebook."""
+    nb = nbformat.read(ROOT / "source" / STEP / f"{STEP}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "cifarnet")
+    namespace = {"torch": torch, "nn": nn, "F": F}
+    exec(strip_solution_markers(cell.source), namespace)
+    return namespace["CIFARNet"]
+
+
+def load_data(plan, workers):
+    """The notebook's datasets and loaders, and the seconds they took."""
+    start = time.perf_counter()
+    normalize = transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
+    train_set = cifar10(train=True, transform=transforms.Compose(
+        [transforms.RandomHorizontalFlip(), transforms.ToTensor(), normalize]))
+    test_set = cifar10(train=False, transform=transforms.Compose([transforms.ToTensor(), normalize]))
+    extra = {"num_workers": workers, "persistent_workers": True} if workers else {}
+    train_loader = DataLoader(train_set, batch_size=plan.batch_size, shuffle=True, **extra)
+    test_loader = DataLoader(test_set, batch_size=1000, **extra)
+    next(iter(train_loader))
+    return train_loader, test_loader, time.perf_counter() - start, type(train_set).__name__
+
+
+def bench(device, epochs, target, workers):
+    plan = budget(device)
+    epochs = epochs or plan.epochs
+    torch.manual_seed(0)
+    train_loader, test_loader, load_s, source = load_data(plan, workers)
+    model = reference_model_class()().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=plan.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    threads = torch.get_num_threads()
+    print(f"\n== {device}: {epochs} epochs of {STEP}'s CIFARNet, batch {plan.batch_size}, Adam lr {plan.lr}, "
+          f"{threads} CPU threads, data {source} from {data_root()} loaded in {load_s:.1f} s")
+    seconds, images, reached = 0.0, 0, None
+    for epoch in range(1, epochs + 1):
+        if device == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        losses = train_epoch(model, train_loader, optimizer, loss_fn, device=device)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds += time.perf_counter() - start
+        images += len(losses) * plan.batch_size
+        acc = accuracy(model, test_loader, device=device)
+        if reached is None and acc >= target:
+            reached = seconds
+        print(f"epoch {epoch:2d}: test accuracy {acc:.1%}  train {seconds:6.1f} s  "
+              f"{images / seconds:7.0f} images/s  last loss {sum(losses[-100:]) / 100:.3f}", flush=True)
+    when = f"reached at {reached:.1f} s of training" if reached is not None else "not reached"
+    print(f"{device}: {acc:.1%} test accuracy after {epochs} epochs, {seconds:.1f} s of training, "
+          f"{images / seconds:.0f} images/s; target {target:.0%} {when}; data load {load_s:.1f} s. "
+          f"Grading threshold for this device: {plan.min_accuracy:.0%} after {plan.epochs} epochs.")
+    return acc, seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", choices=["all", "cpu", "cuda"], default="all",
+                        help="all: the CPU, and the GPU when there is one")
+    parser.add_argument("--epochs", type=int, default=0,
+                        help="epochs (default: 5 on the CPU, the notebook's GPU budget on a GPU)")
+    parser.add_argument("--target", type=float, default=None,
+                        help="accuracy whose time to report (default: 0.70 on the CPU, 0.75 on a GPU)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "0")),
+                        help="DataLoader worker processes (the notebook uses 0)")
+    args = parser.parse_args(argv)
+    devices = ["cpu", "cuda"] if args.device == "all" else [args.device]
+    if "cuda" in devices and not torch.cuda.is_available():
+        print("no GPU here: CPU only" if args.device == "all" else "no GPU here", file=sys.stderr)
+        if args.device == "cuda":
+            return 1
+        devices.remove("cuda")
+    for device in devices:
+        epochs = args.epochs or (5 if device == "cpu" else budget(device).epochs)
+        target = args.target if args.target is not None else (0.70 if device == "cpu" else 0.75)
+        bench(device, epochs, target, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

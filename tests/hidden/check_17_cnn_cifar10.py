@@ -1,0 +1,110 @@
+"""Hidden checks for step 17 (the CNN for CIFAR-10).
+
+The accuracy check grades with course.vision.budget: on a machine with a GPU
+the notebook trains the full budget and the threshold is the GPU's; without
+one, the notebook trains the smaller CPU budget and the threshold is the
+CPU's. Both live in one place, BUDGETS in course/vision.py."""
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader
+
+from course.vision import budget, layer_shapes
+
+
+def _layers(model, kind):
+    return [m for m in model.modules() if isinstance(m, kind)]
+
+
+def _chain(layers, first_in):
+    """The layers in the order their sizes chain, whatever order they were declared in."""
+    ordered, size, rest = [], first_in, list(layers)
+    while rest:
+        nxt = next((m for m in rest if (m.in_channels if isinstance(m, nn.Conv2d) else m.in_features) == size), None)
+        if nxt is None:
+            break
+        ordered.append(nxt)
+        rest.remove(nxt)
+        size = nxt.out_channels if isinstance(nxt, nn.Conv2d) else nxt.out_features
+    return ordered
+
+
+def test_cifarnet(nb):
+    model = nb.CIFARNet()
+    torch.manual_seed(0)
+    x = torch.randn(5, 3, 32, 32)
+    try:
+        scores = model(x)
+    except RuntimeError as error:
+        raise AssertionError(f"CIFARNet() failed on a batch of 5 images: {str(error).splitlines()[0]}. "
+                             "Check each layer against the table (padding=1 keeps the size)") from None
+    assert tuple(scores.shape) == (5, 10), f"CIFARNet() on 5 images should give scores of shape (5, 10), found {tuple(scores.shape)}"
+    convs = _chain(_layers(model, nn.Conv2d), 3)
+    linears = _chain(_layers(model, nn.Linear), 1024)
+    assert [tuple(c.weight.shape) for c in convs] == [(16, 3, 3, 3), (32, 16, 3, 3), (64, 32, 3, 3)], (
+        "CIFARNet should have nn.Conv2d(3, 16, 3), nn.Conv2d(16, 32, 3) and nn.Conv2d(32, 64, 3); found weights of shapes "
+        f"{[tuple(c.weight.shape) for c in _layers(model, nn.Conv2d)]}")
+    assert [(m.in_features, m.out_features) for m in linears] == [(1024, 128), (128, 10)], (
+        "CIFARNet's linear layers should be 1024 -> 128 and 128 -> 10; found "
+        f"{[(m.in_features, m.out_features) for m in _layers(model, nn.Linear)]}")
+    shapes = [shape for _, shape in layer_shapes(model, x)]
+    for expected in ((5, 16, 32, 32), (5, 16, 16, 16), (5, 32, 16, 16), (5, 32, 8, 8), (5, 64, 8, 8), (5, 64, 4, 4)):
+        assert expected in shapes, (
+            f"for 5 images, some layer should output {expected} (see the table); the layers' outputs were {shapes}")
+    if scores.min() >= 0:
+        raise AssertionError(
+            "CIFARNet's scores are never negative: nothing should come after the last linear layer "
+            "(a ReLU on the scores blocks learning, step 16)")
+    with torch.no_grad():
+        h = x
+        for conv in convs:
+            h = F.max_pool2d(F.relu(conv(h)), 2)
+        expected = linears[1](F.relu(linears[0](h.flatten(1))))
+    assert torch.allclose(scores, expected, atol=1e-5), (
+        "CIFARNet's scores differ from (conv -> ReLU -> pool) x 3 -> flatten -> fc1 -> ReLU -> fc2 computed with "
+        "its own layers: check the order, and that each ReLU and pooling is where the table says")
+
+
+def test_training(nb):
+    losses = nb.loss_history
+    assert len(losses) >= 300, f"loss_history should hold the losses of at least 300 batches, found {len(losses)}"
+    first, later = sum(losses[:50]) / 50, sum(losses[250:300]) / 50
+    guessing = 2.30  # log(10): the loss of scores that give every class 1/10
+    assert later < min(first, guessing) - 0.25, (
+        f"the loss should fall over the first few hundred batches, and below the {guessing} of guessing: "
+        f"batches 0-49 average {first:.3f}, batches 250-299 {later:.3f}"
+        + (" (it blew up at the start: is the learning rate too large?)" if first > 3 else ""))
+
+
+def test_accuracy(nb):
+    plan = budget("cuda" if torch.cuda.is_available() else "cpu")
+    test_set = nb.test_set
+    assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 CIFAR-10 test images"
+    model = nb.model
+    device = next(model.parameters()).device
+    model.eval()
+    hits = 0
+    with torch.no_grad():
+        for xb, yb in DataLoader(test_set, batch_size=500):
+            hits += int((model(xb.to(device)).argmax(1).cpu() == yb).sum())
+    measured = hits / len(test_set)
+    assert measured > plan.min_accuracy, (
+        f"the trained model classifies {measured:.1%} of the 10,000 test images right; trained for {plan.epochs} "
+        f"epochs ({plan.device}), it should be above {plan.min_accuracy:.0%}")
+
+
+def test_per_class_accuracy(nb):
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 10))
+    x = torch.randn(200, 3, 2, 2)
+    y = torch.cat([torch.arange(10).repeat(5), torch.randint(0, 3, (150,))])  # classes 0-2 much more frequent
+    with torch.no_grad():
+        predicted = model(x).argmax(1)
+    expected = [((predicted == c) & (y == c)).sum().item() / (y == c).sum().item() for c in range(10)]
+    got = nb.per_class_accuracy(model, DataLoader(list(zip(x, y)), batch_size=64), "cpu")
+    got = [float(v) for v in got]
+    assert len(got) == 10, f"per_class_accuracy should return 10 numbers, found {len(got)}"
+    for c in range(10):
+        assert abs(got[c] - expected[c]) < 1e-6, (
+            f"for class {c}, per_class_accuracy gave {got[c]:.4f}; the model classifies {expected[c]:.4f} of the "
+            f"images of class {c} as {c}. Divide by the number of images of that class, not by all images")
