@@ -4,7 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Where datasets live; CI points this at the offline copies in ../shared/data.
-export COURSE_DATA_DIR ?= $(CURDIR)/data
+# Made absolute here: notebooks are graded in other folders (and in temp
+# copies of the course), where a relative path would point elsewhere.
+COURSE_DATA_DIR ?= $(CURDIR)/data
+export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 
 .PHONY: setup demo test release clean
 
