@@ -37,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import CaselessStrEnum, Integer, Unicode, default
+from traitlets import CaselessStrEnum, Integer, Unicode
 
 from course.sandbox import NETWORK_MODES
 

@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
@@ -184,8 +183,10 @@ class PostgresServer:
 
     def stop(self):
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-        except subprocess.CalledProcessError:
-            time.sleep(1)
+            if (self.data / "postmaster.pid").exists():
+                try:
+                    self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+                except subprocess.CalledProcessError:
+                    self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)

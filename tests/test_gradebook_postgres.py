@@ -32,11 +32,14 @@ def postgres():
     server = classroom.PostgresServer(bindir)
     try:
         server.start()
-    except subprocess.CalledProcessError as e:
+    except Exception as e:  # stop whatever did start, then say why
         server.stop()
-        pytest.fail(f"PostgreSQL did not start: {e.cmd}\n{e.stdout}\n{e.stderr}")
-    yield server
-    server.stop()
+        detail = f"{e.cmd}\n{e.stdout}\n{e.stderr}" if isinstance(e, subprocess.CalledProcessError) else repr(e)
+        pytest.fail(f"PostgreSQL did not start: {detail}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def hosts(tmp_path, count, students):

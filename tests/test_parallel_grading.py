@@ -6,11 +6,10 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from course import grade, instructor
+from course import grade
 from course.limits import format_size, parse_size
 from tests import classroom
 from tests.conftest import REPO
