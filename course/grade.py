@@ -112,6 +112,15 @@ def assign_devices(workers, gpus):
     return [str(gpus[i % len(gpus)]) for i in range(workers)]
 
 
+def worker_devices(workers, gpus=None, detect=detect_gpus):
+    """CUDA_VISIBLE_DEVICES for each worker. gpus=None: the GPUs found here,
+    round-robin (None for each worker when there are none: the environment
+    is left alone); gpus=[]: asked for no GPU, so "" hides them all."""
+    if gpus is not None and not gpus:
+        return [""] * workers
+    return assign_devices(workers, detect() if gpus is None else gpus)
+
+
 def threads_per_worker(workers, cpus=None):
     """Math-library threads per kernel, so N workers do not fight over the CPUs."""
     cpus = cpus or default_jobs()
@@ -397,8 +406,7 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     prepare_gradebook(root, config, sorted({t[0] for t in tasks}), sorted({t[1] for t in tasks}))
 
     jobs = min(jobs, len(tasks))
-    gpus = detect_gpus() if gpus is None else gpus
-    devices = assign_devices(jobs, gpus)
+    devices = worker_devices(jobs, gpus)
     threads = threads_per_worker(jobs)
     keep_logs = log_dir is not None
     log_dir = Path(log_dir or tempfile.mkdtemp(prefix="course-grade-"))

@@ -153,6 +153,10 @@ def test_devices_round_robin_over_gpus():
     assert grade.assign_devices(3, ["0"]) == ["0", "0", "0"]
     assert grade.assign_devices(5, ["0", "1"]) == ["0", "1", "0", "1", "0"]
     assert grade.assign_devices(2, ["2", "5", "7"]) == ["2", "5"]
+    assert grade.worker_devices(3, None, detect=lambda: ["0", "1"]) == ["0", "1", "0"]
+    assert grade.worker_devices(2, None, detect=lambda: []) == [None, None]  # CPU: env untouched
+    assert grade.worker_devices(2, [], detect=lambda: ["0"]) == ["", ""]     # --gpus none hides them
+    assert grade.worker_devices(2, ["3"], detect=lambda: ["0"]) == ["3", "3"]
 
 
 def test_gpus_come_from_cuda_visible_devices_or_nvidia_smi(tmp_path):
