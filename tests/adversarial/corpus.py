@@ -190,13 +190,16 @@ with Gradebook(f"sqlite:///{root / 'gradebook.db'}", os.environ.get("COURSE_ID",
 """
 
 WRITE_SOURCE = FIND_ROOT + """\
-import json
-for folder in ("source", "release"):
-    path = root / folder / "01_tensors" / "01_tensors.ipynb"
-    nb = json.loads(path.read_text())
-    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "pwned", "id": "pwned"})
-    path.write_text(json.dumps(nb))
-(root / "source" / "01_tensors" / "pwned.txt").write_text("pwned")
+try:
+    import json
+    for folder in ("source", "release"):
+        path = root / folder / "01_tensors" / "01_tensors.ipynb"
+        nb = json.loads(path.read_text())
+        nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "pwned", "id": "pwned"})
+        path.write_text(json.dumps(nb))
+    (root / "source" / "01_tensors" / "pwned.txt").write_text("pwned")
+except OSError as error:  # refused: the attack fails, the answers below still count
+    print(error)
 """
 
 TAMPER_CHECKS = FIND_ROOT + """\
@@ -206,14 +209,17 @@ TAMPER_CHECKS = FIND_ROOT + """\
 """
 
 VANDALIZE = FIND_ROOT + """\
-import shutil
-for folder in ("submitted", "autograded", "feedback"):
-    for other in (root / folder).iterdir():
-        if other.name != "vandalize-others":
-            for f in other.rglob("*.ipynb"):
-                f.write_text("{}")
-            for f in other.rglob("*.html"):
-                f.write_text("pwned")
+try:
+    import shutil
+    for folder in ("submitted", "autograded", "feedback"):
+        for other in (root / folder).iterdir():
+            if other.name != "vandalize-others":
+                for f in other.rglob("*.ipynb"):
+                    f.write_text("{}")
+                for f in other.rglob("*.html"):
+                    f.write_text("pwned")
+except OSError as error:  # refused: the attack fails, the answers below still count
+    print(error)
 """
 
 READ_HIDDEN = FIND_ROOT + """\
