@@ -349,6 +349,7 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
             return
         step, student, not_run_reason = task
         print(f"--- {step} {student}", flush=True)
+        results.put((index, task, None))  # started: the parent's clock for it starts now
         try:
             result = grade_submission(api, config, root, step, student, feedback, not_run_reason)
         except Exception as e:  # never let one submission stop the worker
@@ -463,7 +464,11 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
                 pass
             else:
                 slot = slots[index]
-                if slot.task == tuple(task):  # else: from a worker killed meanwhile
+                if slot.task == tuple(task) and data is None:
+                    # The worker is on it: a worker's start-up (imports; long
+                    # on a loaded machine) does not count against the notebook.
+                    slot.started = time.monotonic()
+                elif slot.task == tuple(task):  # else: from a worker killed meanwhile
                     slot.task = None
                     finish(Result(**data))
             for slot in slots:
