@@ -17,10 +17,10 @@ def test_every_step_is_released():
     assert [p.parent.name for p in RELEASE_NOTEBOOKS] == instructor.assignments(REPO)
 
 
-def hidden_check_lines():
-    """Every substantial line of the hidden checks' source."""
+def hidden_check_lines(step="*"):
+    """Every substantial line of the hidden checks' source (of one step, or all)."""
     lines = set()
-    for path in (REPO / "tests" / "hidden").glob("check_*.py"):
+    for path in (REPO / "tests" / "hidden").glob(f"check_{step}.py"):
         for line in path.read_text().splitlines():
             line = line.strip()
             if len(line) > 25 and not line.startswith(("#", '"""', "import ", "from ")):
@@ -35,7 +35,9 @@ def test_release_holds_no_solution_or_hidden_test(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         assert not cell.get("outputs"), f"{path}: cell {cell.id} ships with outputs"
-    leaked = [line for line in hidden_check_lines() if line in text]
+    # Against this step's own checks: a common line (`except ValueError as
+    # error:`) in another step's notebook is no leak.
+    leaked = [line for line in hidden_check_lines(path.parent.name) if line in text]
     assert not leaked, f"{path} contains hidden check source: {leaked[:3]}"
 
 
