@@ -35,14 +35,7 @@ def main(steps):
         root = copy_course(Path(tmp) / "course")
         steps = steps or instructor.assignments(root)
 
-        def reference(step):
-            source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
-            return lambda fetched: instructor.reference_solution(source, fetched)
-
-        submissions = {
-            "demo-reference": {s: reference(s) for s in steps},
-            "demo-untouched": {s: (lambda nb: nb) for s in steps},
-        }
+        submissions = instructor.demo_submissions(root, steps, *STUDENTS)
         start = time.perf_counter()
         instructor.run_loop(root, submissions, Path(tmp) / "students", steps)
         loop = time.perf_counter() - start

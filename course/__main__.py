@@ -12,8 +12,6 @@ import sys
 import time
 import warnings
 
-import nbformat
-
 from course import find_course_root, instructor
 
 DEMO_STUDENTS = ("demo-reference", "demo-untouched")
@@ -35,14 +33,7 @@ def cmd_demo(args):
     workspace = root / "demo-students"
     shutil.rmtree(workspace, ignore_errors=True)
 
-    def reference(step):
-        source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
-        return lambda fetched: instructor.reference_solution(source, fetched)
-
-    submissions = {
-        "demo-reference": {step: reference(step) for step in steps},
-        "demo-untouched": {step: (lambda fetched: fetched) for step in steps},
-    }
+    submissions = instructor.demo_submissions(root, steps, *DEMO_STUDENTS)
     start = time.perf_counter()
     failures = instructor.run_loop(root, submissions, workspace, steps)
     seconds = time.perf_counter() - start

@@ -90,6 +90,26 @@ def reference_solution(source_nb, release_nb):
     return with_cells(release_nb, answers)
 
 
+def solve(root, step):
+    """The answer of a student who solved `step` exactly like the instructor:
+    fetched notebook -> the same notebook with the source's solutions."""
+    source = nbformat.read(notebook_path(root, "source", step), as_version=4)
+    return lambda fetched: reference_solution(source, fetched)
+
+
+def leave_untouched(fetched):
+    """The answer of a student who hands in what they fetched."""
+    return fetched
+
+
+def demo_submissions(root, steps, reference="demo-reference", untouched="demo-untouched"):
+    """{student: {step: answer}} for the two demo students of the main loop."""
+    return {
+        reference: {step: solve(root, step) for step in steps},
+        untouched: {step: leave_untouched for step in steps},
+    }
+
+
 def with_cells(nb, new_sources):
     """A copy of `nb` with the cells named by grade_id given new sources."""
     nb = copy.deepcopy(nb)

@@ -3,7 +3,6 @@ import os
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from course import instructor
@@ -60,17 +59,10 @@ def graded_course(tmp_path_factory, steps):
     os.environ.pop("COURSE_DB_URL", None)  # this copy gets its own SQLite gradebook
     os.environ["COURSE_EXCHANGE"] = str(root / "exchange")
 
-    def reference(step):
-        source = nbformat.read(instructor.notebook_path(root, "source", step), as_version=4)
-        return lambda fetched: instructor.reference_solution(source, fetched)
-
-    submissions = {
-        "reference": {step: reference(step) for step in steps},
-        "untouched": {step: (lambda fetched: fetched) for step in steps},
-    }
+    submissions = instructor.demo_submissions(root, steps, "reference", "untouched")
     for step, mistakes in selected_mistakes().items():
         for name, mistake in mistakes.items():
-            solve = reference(step)
+            solve = instructor.solve(root, step)
             submissions[mistake_student(step, name)] = {
                 step: lambda fetched, solve=solve, answers=mistake["answers"]:
                     instructor.with_cells(solve(fetched), answers)
