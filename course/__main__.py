@@ -24,6 +24,22 @@ def cmd_release(args):
     print(f"release/ regenerated for {len(steps)} steps: {', '.join(steps)}")
 
 
+def prepare_data():
+    """Provision the datasets the image steps read (downloads only where the
+    network allows). Says what is missing; returns how many are not ready."""
+    import io
+
+    from course import data
+
+    report = io.StringIO()
+    problems = data.provision(out=report)
+    if problems:
+        print(report.getvalue(), file=sys.stderr)
+    else:
+        print(f"datasets ready in {data.data_root()}")
+    return problems
+
+
 def cmd_demo(args):
     """Release every step, then have two demo students fetch and submit
     through the exchange: one hands in the instructor's solutions, one the
@@ -34,6 +50,7 @@ def cmd_demo(args):
     shutil.rmtree(workspace, ignore_errors=True)
 
     submissions = instructor.demo_submissions(root, steps, *DEMO_STUDENTS)
+    data_problems = prepare_data()
     start = time.perf_counter()
     failures = instructor.run_loop(root, submissions, workspace, steps)
     seconds = time.perf_counter() - start
@@ -42,6 +59,11 @@ def cmd_demo(args):
     print(instructor.format_scores(instructor.scores(root, steps), list(DEMO_STUDENTS)))
     print(f"\n{len(steps)} steps x {len(DEMO_STUDENTS)} students graded in {seconds:.0f} s. "
           f"Feedback: {root / 'feedback'}")
+    if data_problems:
+        print(f"\nNOTE: {data_problems} dataset(s) were not ready (above), so the image steps could not "
+              "run and their reference scores are low. Point COURSE_DATA_DIR at a provisioned data "
+              "root (offline copies: ../shared/data) or run `python -m course data` with internet access.",
+              file=sys.stderr)
     for step, students in failures.items():
         for student, error in students.items():
             print(f"FAILED to grade {step} for {student}:\n{error}", file=sys.stderr)
