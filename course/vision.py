@@ -69,6 +69,25 @@ def layer_shapes(model, x):
     return shapes
 
 
+def layers_of(model, kind):
+    """Every submodule of `model` that is a `kind` (nn.Conv2d, nn.Linear...)."""
+    return [m for m in model.modules() if isinstance(m, kind)]
+
+
+def in_chain_order(layers, first_in):
+    """The layers in the order their sizes chain (conv1 reads 3 channels, ...),
+    whatever order they were declared in."""
+    ordered, size, rest = [], first_in, list(layers)
+    while rest:
+        nxt = next((m for m in rest if (m.in_channels if isinstance(m, nn.Conv2d) else m.in_features) == size), None)
+        if nxt is None:
+            break
+        ordered.append(nxt)
+        rest.remove(nxt)
+        size = nxt.out_channels if isinstance(nxt, nn.Conv2d) else nxt.out_features
+    return ordered
+
+
 def print_layer_shapes(model, x):
     """Print the shape of `x` and then after every layer (see layer_shapes)."""
     print(f"{'input':>12}: {tuple(x.shape)}")

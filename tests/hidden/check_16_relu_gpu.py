@@ -3,26 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.vision import layer_shapes
-
-
-def _layers(model, kind):
-    return [m for m in model.modules() if isinstance(m, kind)]
-
-
-def _chain(layers, first_in):
-    """The layers in the order their sizes chain (conv1 reads 3 channels, ...),
-    whatever order they were declared in."""
-    ordered, size = [], first_in
-    rest = list(layers)
-    while rest:
-        nxt = next((m for m in rest if (m.in_channels if isinstance(m, nn.Conv2d) else m.in_features) == size), None)
-        if nxt is None:
-            break
-        ordered.append(nxt)
-        rest.remove(nxt)
-        size = nxt.out_channels if isinstance(nxt, nn.Conv2d) else nxt.out_features
-    return ordered
+from course.vision import in_chain_order, layer_shapes, layers_of
 
 
 def test_cnn(nb):
@@ -35,14 +16,14 @@ def test_cnn(nb):
         raise AssertionError(f"CNN() failed on a batch of 5 images: {str(error).splitlines()[0]}. "
                              "Check each layer's sizes against the table") from None
     assert tuple(scores.shape) == (5, 10), f"CNN() on 5 images should give scores of shape (5, 10), found {tuple(scores.shape)}"
-    convs = _chain(_layers(model, nn.Conv2d), 3)
-    linears = _chain(_layers(model, nn.Linear), 500)
+    convs = in_chain_order(layers_of(model, nn.Conv2d), 3)
+    linears = in_chain_order(layers_of(model, nn.Linear), 500)
     assert [tuple(c.weight.shape) for c in convs] == [(10, 3, 5, 5), (20, 10, 5, 5)], (
         "CNN should have nn.Conv2d(3, 10, 5) and nn.Conv2d(10, 20, 5); found weights of shapes "
-        f"{[tuple(c.weight.shape) for c in _layers(model, nn.Conv2d)]}")
+        f"{[tuple(c.weight.shape) for c in layers_of(model, nn.Conv2d)]}")
     assert [(m.in_features, m.out_features) for m in linears] == [(500, 120), (120, 10)], (
         "CNN's linear layers should be 500 -> 120 and 120 -> 10; found "
-        f"{[(m.in_features, m.out_features) for m in _layers(model, nn.Linear)]}")
+        f"{[(m.in_features, m.out_features) for m in layers_of(model, nn.Linear)]}")
     shapes = [shape for _, shape in layer_shapes(model, x)]
     for expected in ((5, 10, 28, 28), (5, 10, 14, 14), (5, 20, 10, 10), (5, 20, 5, 5)):
         assert expected in shapes, (
@@ -73,13 +54,13 @@ def test_device(nb):
         f"device should be 'cuda' when torch.cuda.is_available() and 'cpu' otherwise: here {expected!r}; found {device!r}")
     where = next(nb.model.parameters()).device.type
     assert where == expected, f"model's weights should be on {expected}: model = CNN().to(device); found them on {where}"
-    assert len(_layers(nb.model, nn.Conv2d)) == 2, "model should be a new CNN"
+    assert len(layers_of(nb.model, nn.Conv2d)) == 2, "model should be a new CNN"
 
 
 def test_training(nb):
     losses = nb.loss_history
     assert len(losses) >= 300, f"loss_history should hold the losses of at least 300 batches, found {len(losses)}"
-    assert len(_layers(nb.model, nn.Conv2d)) == 2, "model should be the CNN that was trained"
+    assert len(layers_of(nb.model, nn.Conv2d)) == 2, "model should be the CNN that was trained"
     first, last = sum(losses[:50]) / 50, sum(losses[-50:]) / 50
     assert last < first - 0.3, (
         f"the loss should fall during training: the first 50 batches average {first:.3f}, the last 50 {last:.3f}")

@@ -9,24 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
 
-from course.vision import budget, layer_shapes
-
-
-def _layers(model, kind):
-    return [m for m in model.modules() if isinstance(m, kind)]
-
-
-def _chain(layers, first_in):
-    """The layers in the order their sizes chain, whatever order they were declared in."""
-    ordered, size, rest = [], first_in, list(layers)
-    while rest:
-        nxt = next((m for m in rest if (m.in_channels if isinstance(m, nn.Conv2d) else m.in_features) == size), None)
-        if nxt is None:
-            break
-        ordered.append(nxt)
-        rest.remove(nxt)
-        size = nxt.out_channels if isinstance(nxt, nn.Conv2d) else nxt.out_features
-    return ordered
+from course.vision import budget, in_chain_order, layer_shapes, layers_of
 
 
 def test_cifarnet(nb):
@@ -39,14 +22,14 @@ def test_cifarnet(nb):
         raise AssertionError(f"CIFARNet() failed on a batch of 5 images: {str(error).splitlines()[0]}. "
                              "Check each layer against the table (padding=1 keeps the size)") from None
     assert tuple(scores.shape) == (5, 10), f"CIFARNet() on 5 images should give scores of shape (5, 10), found {tuple(scores.shape)}"
-    convs = _chain(_layers(model, nn.Conv2d), 3)
-    linears = _chain(_layers(model, nn.Linear), 1024)
+    convs = in_chain_order(layers_of(model, nn.Conv2d), 3)
+    linears = in_chain_order(layers_of(model, nn.Linear), 1024)
     assert [tuple(c.weight.shape) for c in convs] == [(16, 3, 3, 3), (32, 16, 3, 3), (64, 32, 3, 3)], (
         "CIFARNet should have nn.Conv2d(3, 16, 3), nn.Conv2d(16, 32, 3) and nn.Conv2d(32, 64, 3); found weights of shapes "
-        f"{[tuple(c.weight.shape) for c in _layers(model, nn.Conv2d)]}")
+        f"{[tuple(c.weight.shape) for c in layers_of(model, nn.Conv2d)]}")
     assert [(m.in_features, m.out_features) for m in linears] == [(1024, 128), (128, 10)], (
         "CIFARNet's linear layers should be 1024 -> 128 and 128 -> 10; found "
-        f"{[(m.in_features, m.out_features) for m in _layers(model, nn.Linear)]}")
+        f"{[(m.in_features, m.out_features) for m in layers_of(model, nn.Linear)]}")
     shapes = [shape for _, shape in layer_shapes(model, x)]
     for expected in ((5, 16, 32, 32), (5, 16, 16, 16), (5, 32, 16, 16), (5, 32, 8, 8), (5, 64, 8, 8), (5, 64, 4, 4)):
         assert expected in shapes, (
