@@ -7,7 +7,10 @@
 The network is the reference solution of source/17_cnn_cifar10 (its
 `CIFARNet` cell, executed as is: one definition, no copy), trained exactly as
 that notebook trains it: course.data.cifar10 with the notebook's transforms,
-batches and learning rate from course.vision.budget, course.vision.train_epoch.
+batches, learning rate and cosine schedule from course.vision.budget,
+course.vision.GPUBatches on a GPU, course.vision.train_epoch.
+Needs torch and torchvision only (not nbgrader), so it runs on a bare GPU
+machine.
 After every epoch it measures test accuracy on all 10,000 test images.
 
 Reported: data load time (datasets built, first batch read), training
@@ -20,7 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
+import json
+import re
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -31,22 +36,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from course.data import cifar10, data_root  # noqa: E402
-from course.instructor import nbgrader_meta, strip_solution_markers  # noqa: E402
-from course.vision import accuracy, budget, train_epoch  # noqa: E402
+from course.vision import GPUBatches, accuracy, budget, train_epoch  # noqa: E402
 
 STEP = "17_cnn_cifar10"
 
 
 def reference_model_class():
     """CIFARNet, from the reference solution cell of step 17's source notebook."""
-    nb = nbformat.read(ROOT / "source" / STEP / f"{STEP}.ipynb", as_version=4)
-    cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "cifarnet")
+    nb = json.loads((ROOT / "source" / STEP / f"{STEP}.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "cifarnet")
+    source = "".join(cell["source"])
     namespace = {"torch": torch, "nn": nn, "F": F}
-    exec(strip_solution_markers(cell.source), namespace)
+    exec(re.sub(r"(?m)^\s*### (BEGIN|END) SOLUTION\s*$", "", source), namespace)
     return namespace["CIFARNet"]
 
 
-def load_data(plan, workers):
+def load_data(plan, workers, device):
     """The notebook's datasets and loaders, and the seconds they took."""
     start = time.perf_counter()
     normalize = transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
@@ -56,6 +61,8 @@ def load_data(plan, workers):
     extra = {"num_workers": workers, "persistent_workers": True} if workers else {}
     train_loader = DataLoader(train_set, batch_size=plan.batch_size, shuffle=True, **extra)
     test_loader = DataLoader(test_set, batch_size=1000, **extra)
+    if device == "cuda":  # as the notebook does
+        train_loader = GPUBatches(train_set, plan.batch_size, device)
     next(iter(train_loader))
     return train_loader, test_loader, time.perf_counter() - start, type(train_set).__name__
 
@@ -64,19 +71,20 @@ def bench(device, epochs, target, workers):
     plan = budget(device)
     epochs = epochs or plan.epochs
     torch.manual_seed(0)
-    train_loader, test_loader, load_s, source = load_data(plan, workers)
+    train_loader, test_loader, load_s, source = load_data(plan, workers, device)
     model = reference_model_class()().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=plan.lr)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(train_loader))
     loss_fn = nn.CrossEntropyLoss()
     threads = torch.get_num_threads()
-    print(f"\n== {device}: {epochs} epochs of {STEP}'s CIFARNet, batch {plan.batch_size}, Adam lr {plan.lr}, "
+    print(f"\n== {device}: {epochs} epochs of {STEP}'s CIFARNet, batch {plan.batch_size}, Adam lr {plan.lr} -> 0 (cosine), "
           f"{threads} CPU threads, data {source} from {data_root()} loaded in {load_s:.1f} s")
     seconds, images, reached = 0.0, 0, None
     for epoch in range(1, epochs + 1):
         if device == "cuda":
             torch.cuda.synchronize()
         start = time.perf_counter()
-        losses = train_epoch(model, train_loader, optimizer, loss_fn, device=device)
+        losses = train_epoch(model, train_loader, optimizer, loss_fn, device=device, scheduler=scheduler)
         if device == "cuda":
             torch.cuda.synchronize()
         seconds += time.perf_counter() - start

@@ -52,8 +52,7 @@ def main(argv=None):
 
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     serial_root = classroom.new_course(work / "serial", steps)
-    for step in steps:
-        classroom.mixed_class(serial_root, step, args.students)
+    kinds = {step: classroom.mixed_class(serial_root, step, args.students) for step in steps}
     parallel_root = work / "parallel"
     shutil.copytree(serial_root, parallel_root)
     # Each copy's gradebook knows the steps already (generate_release).
@@ -72,6 +71,8 @@ def main(argv=None):
                                    "--no-feedback", "--quiet"], parallel_root)
     if out.returncode != 0:
         print(out.stdout[-3000:], out.stderr[-3000:], file=sys.stderr)
+        print("the grading command failed: no throughput to compare", file=sys.stderr)
+        return 1
 
     serial_rate = 60 * count / serial_seconds
     parallel_rate = 60 * count / parallel_seconds
@@ -89,6 +90,10 @@ def main(argv=None):
         if a != b:
             differ.append((step, a, b))
     print("same scores in both runs" if not differ else f"SCORES DIFFER: {differ}")
+    for step in steps:
+        rows = classroom.gradebook_rows(f"sqlite:///{parallel_root / 'gradebook.db'}", step)
+        print(f"{step}: " + ", ".join(f"{kind} {rows[s][0]:g}/{rows[s][1]:g}" if s in rows else f"{kind} ungraded"
+                                      for s, kind in kinds[step].items()))
     if failed:
         print(f"nbgrader autograde reported failures for: {', '.join(failed)}")
     if args.keep:
