@@ -288,14 +288,9 @@ def corpus():
                    _empty, lost=ALL, says=("was missing",)))
     e.append(Entry("not-json", "broken", "a .ipynb that is not valid JSON",
                    lambda c: b'{"cells": [ this is not json',
-                   lost=ALL, says=("not valid JSON",),
-                   gaps={"graded": "nbgrader cannot read a notebook that is not valid JSON: the submission "
-                                   "is not graded (status 'failed'), no grades, no feedback"}))
+                   lost=ALL, says=("not valid JSON",), status="unreadable"))
     e.append(Entry("missing-notebook", "broken", "the submission folder holds no notebook",
-                   lambda c: None, lost=ALL, says=("01_tensors.ipynb",),
-                   gaps={"graded": "a submission without 01_tensors.ipynb (here: Untitled.ipynb) fails with "
-                                   "'No notebooks found' (nbgrader zeroes a missing notebook only when another "
-                                   "notebook of the assignment is there): not graded (status 'failed'), no feedback"}))
+                   lambda c: None, lost=ALL, says=("has no 01_tensors.ipynb",), status="unreadable"))
 
     # -- limits: time, memory, crashes, output, processes, network ----------
     e.append(Entry("infinite-loop", "limits", "while True: pass in an answer cell",
