@@ -45,6 +45,19 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A submission's nbgrader metadata is the student's to edit: cells nbgrader
+# cannot match (a duplicated or renamed test cell) become plain cells
+# (course/sanitize.py) instead of failing the whole submission, and a graded
+# cell that is missing is put back from the gradebook, said so, and graded.
+c.Autograde.sanitize_preprocessors = [
+    "course.sanitize.SanitizeSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True
 # Seconds the whole notebook may run (0: no limit); cells after it are not run.
 c.LimitedExecute.notebook_timeout = int(os.environ.get("COURSE_NOTEBOOK_TIMEOUT", "1800"))
 # Memory of the grading kernel (RLIMIT_DATA; importing torch alone takes ~0.8G).

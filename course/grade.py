@@ -243,7 +243,7 @@ def prepare_gradebook(root, config, steps, students):
 class Result:
     step: str
     student: str
-    status: str = "graded"     # graded | limit | failed | killed | not run
+    status: str = "graded"     # graded | limit | unreadable | failed | killed | not run
     score: float | None = None
     max_score: float | None = None
     message: str = ""
@@ -287,6 +287,42 @@ def summarize_notes(notes):
     return "; ".join(parts)
 
 
+def unreadable(root, step, student):
+    """Why nbgrader cannot grade this submission's notebook (it is missing,
+    or not a notebook), or None."""
+    import nbformat
+
+    folder = Path(root) / "submitted" / student / step
+    path = folder / f"{step}.ipynb"
+    if not path.is_file():
+        found = sorted(p.name for p in folder.glob("*.ipynb"))
+        return (f"Your submission has no {step}.ipynb" + (f" (it holds {', '.join(found)})" if found else "")
+                + ": it was graded as the notebook you were given, unanswered.")
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as error:  # not JSON, not a notebook
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return (f"Your {step}.ipynb could not be read: it is not valid JSON or not a notebook ({first}). "
+                "It was graded as the notebook you were given, unanswered.")
+    return None
+
+
+def stand_in(root, step, student, reason, scratch):
+    """A submitted/ folder in `scratch` for one submission: a copy of the
+    student's folder, with the release notebook (and `reason` on top) in
+    place of a notebook nbgrader cannot grade, so it is graded and its
+    feedback says why. submitted/ itself is left as the student handed it in."""
+    import nbformat
+
+    folder = Path(scratch) / student / step
+    shutil.copytree(Path(root) / "submitted" / student / step, folder,
+                    ignore=shutil.ignore_patterns("*.ipynb"))
+    nb = nbformat.read(instructor.notebook_path(root, "release", step), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Not graded as handed in.** {reason}"))
+    nbformat.write(nb, folder / f"{step}.ipynb")
+    return Path(scratch)
+
+
 def grade_submission(api, config, root, step, student, feedback=True, not_run_reason=None):
     """nbgrader autograde (and generate_feedback) for one submission, and what
     came of it, as a Result."""
@@ -294,11 +330,20 @@ def grade_submission(api, config, root, step, student, feedback=True, not_run_re
 
     start = time.perf_counter()
     result = Result(step, student)
-    if not_run_reason:
+    reason = unreadable(root, step, student)
+    scratch = tempfile.mkdtemp(prefix="course-standin-") if reason else None
+    if not_run_reason or reason:
         config = copy.deepcopy(config)
-        config.LimitedExecute.not_run_reason = not_run_reason
+        if not_run_reason:
+            config.LimitedExecute.not_run_reason = not_run_reason
+        if reason:
+            config.CourseDirectory.submitted_directory = str(stand_in(root, step, student, reason, scratch))
         api = make_api(config)
-    graded = _retrying(lambda: api.autograde(step, student, force=True, create=True), "autograde")
+    try:
+        graded = _retrying(lambda: api.autograde(step, student, force=True, create=True), "autograde")
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     if not graded.get("success"):
         result.status = "failed"
         result.message = _last_line(graded.get("error") or graded.get("log") or "autograde failed")
@@ -307,6 +352,8 @@ def grade_submission(api, config, root, step, student, feedback=True, not_run_re
     notes = limit_notes(instructor.notebook_path(root, f"autograded/{student}", step))
     if not_run_reason:
         result.status, result.message = "not run", not_run_reason
+    elif reason:
+        result.status, result.message = "unreadable", reason
     elif notes:
         result.status, result.message = "limit", summarize_notes(notes)
     with contextlib.closing(Gradebook(config.CourseDirectory.db_url,

@@ -26,8 +26,16 @@ cell that did run keeps its points. How each limit is enforced:
 - memory and network: applied by `course.sandbox`, a launcher put in front of
   the kernel's command (RLIMIT_DATA; a network namespace, with the kernel
   talking to nbclient over zmq's ipc transport instead of TCP).
+- output: nbgrader's LimitOutput cuts outputs by lines; one output's text is
+  also cut to `max_output_chars` characters (an 8 MB line stays 8 MB else).
+- processes: the grading worker is a child subreaper, so whatever the kernel
+  leaves running (even in a new session, or double-forked) ends up its child,
+  and is killed when the kernel is shut down.
 """
+import ctypes
 import math
+import os
+import signal
 import sys
 import tempfile
 import time
@@ -96,6 +104,45 @@ def is_out_of_memory(output):
             or "Cannot allocate memory" in text or "bad_alloc" in text)
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def children_of(pid):
+    """The pids whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found.append(int(entry))
+    return found
+
+
+def reap_strays(keep):
+    """Kill (and wait for) the children of this process that are not in
+    `keep`: what a kernel left running. As a subreaper, this process inherits
+    the kernel's orphans (daemons, double forks, new sessions), and the
+    children of each one killed, hence the rounds."""
+    for _ in range(20):
+        strays = [pid for pid in children_of(os.getpid()) if pid not in keep]
+        if not strays:
+            return
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in strays:
+            try:
+                os.waitpid(pid, 0)
+            except (ChildProcessError, OSError):
+                pass
+
+
 class LimitedKernelManager(AsyncKernelManager):
     """Starts the kernel through course.sandbox, with the memory and network
     limits of the LimitedExecute that owns it. Off the network, the kernel's
@@ -103,6 +150,20 @@ class LimitedKernelManager(AsyncKernelManager):
 
     memory_bytes = Integer(0)
     network = CaselessStrEnum(NETWORK_MODES, default_value="host")
+
+    async def start_kernel(self, **kwargs):
+        # Orphans of the kernel (daemons, double forks) become our children,
+        # not init's, so they can be killed when the kernel is shut down:
+        # killing the kernel's process group misses those in a new session.
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        self._children_before = set(children_of(os.getpid()))
+        return await super().start_kernel(**kwargs)
+
+    async def shutdown_kernel(self, now=False, restart=False):
+        try:
+            return await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            reap_strays(getattr(self, "_children_before", set()))
 
     def isolate(self):
         self.transport = "ipc" if self.network != "host" else "tcp"
@@ -130,6 +191,10 @@ class LimitedExecute(Execute):
         NETWORK_MODES, default_value="auto",
         help="Network for student code: none (isolate, or refuse to grade), "
              "auto (isolate where the machine allows it), host (no isolation).",
+    ).tag(config=True)
+    max_output_chars = Integer(
+        100_000, help="Characters of text one output of a cell keeps while grading; "
+                      "the rest is cut, with a note (0: no limit).",
     ).tag(config=True)
     not_run_reason = Unicode(
         "", help="If set, run no cell and record every code cell as not run, "
@@ -225,7 +290,19 @@ class LimitedExecute(Execute):
             self._stop("Not run: the kernel died in an earlier cell.")
         else:
             self._explain(cell, message)
+        self._cut_long_outputs(cell)
         return cell, resources
+
+    def _cut_long_outputs(self, cell):
+        """nbgrader's LimitOutput counts lines: one huge line would be kept
+        whole in the autograded notebook and the feedback page."""
+        limit = self.max_output_chars
+        for output in cell.outputs if limit else []:
+            for holder, key in ((output, "text"), (output.get("data", {}), "text/plain")):
+                text = holder.get(key)
+                if isinstance(text, str) and len(text) > limit:
+                    holder[key] = (text[:limit] + f"\n[... {len(text) - limit} more characters cut: one output "
+                                   f"may keep {limit} characters while grading]\n")
 
     def _explain(self, cell, timeout_message):
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
