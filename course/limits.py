@@ -32,7 +32,9 @@ cell that did run keeps its points. How each limit is enforced:
   leaves running (even in a new session, or double-forked) ends up its child,
   and is killed when the kernel is shut down.
 """
+import contextlib
 import ctypes
+import glob
 import math
 import os
 import signal
@@ -164,6 +166,10 @@ class LimitedKernelManager(AsyncKernelManager):
             return await super().shutdown_kernel(now=now, restart=restart)
         finally:
             reap_strays(getattr(self, "_children_before", set()))
+            if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
+                for path in glob.glob(f"{self.ip}-*"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
 
     def isolate(self):
         self.transport = "ipc" if self.network != "host" else "tcp"
