@@ -32,6 +32,7 @@ import asyncio
 import base64
 import builtins
 import io
+import operator
 import os
 import queue
 import re
@@ -64,7 +65,8 @@ def student_error(ename, evalue):
     base = getattr(builtins, ename, None)
     if isinstance(base, type) and issubclass(base, Exception) and base is not Exception:
         try:
-            return type(ename, (StudentCodeError, base), {})(evalue)
+            # Named like the builtin, so a failure reads "RuntimeError: ...".
+            return type(ename, (StudentCodeError, base), {"__module__": "builtins"})(evalue)
         except TypeError:  # a builtin whose layout cannot be mixed in
             pass
     return StudentCodeError(f"{ename}: {evalue}")
@@ -132,12 +134,21 @@ class RemoteNotebook:
         return self._judge.send("lookup", name)[0] != "missing"
 
 
+def the_object(nb, name):
+    """The notebook's variable `name` itself, not a copy of its value: under
+    the judge a Remote handle, to pass to run_beside; run by hand, the object."""
+    if isinstance(nb, RemoteNotebook):
+        reply = nb._judge.send("handle", name)
+        if reply[0] == "missing":
+            raise CheckFailed(missing_name_message(name))
+        return nb._judge.decode(reply[1])
+    return getattr(nb, name)
+
+
 def same_object(nb, name, other):
     """Whether the notebook's `name` and `other` are one object (`y is x1`),
     asked where they live: values fetched from the kernel are copies."""
-    if isinstance(nb, RemoteNotebook):
-        return nb._judge.request("same", name, other)
-    return getattr(nb, name) is getattr(nb, other)
+    return run_beside(the_object(nb, name), operator.is_, the_object(nb, other))
 
 
 class Judge:
