@@ -16,13 +16,10 @@ SOLUTION = """class CNN(nn.Module):
 """
 
 MISTAKES = {
-    # The tutorial's last line: a ReLU on the scores. A score held at 0 gets
-    # no gradient, so training also stalls: from the notebook's own seed the
-    # loss falls 0.14 where 0.3 is asked. (Before the judge this passed: the
-    # hidden check of the CNN cell ran in the kernel and reseeded it.)
+    # The tutorial's last line: a ReLU on the scores.
     "relu-on-scores": {
         "answers": {"cnn": SOLUTION.replace("return self.fc2(x)", "return F.relu(self.fc2(x))")},
-        "fails": {"check-cnn": "scores are never negative", "check-training": "the loss should fall during training"},
+        "fails": {"check-cnn": "scores are never negative"},
     },
     # PyTorch's own CIFAR-10 tutorial uses 16 * 5 * 5 (it has 16 filters, not 20).
     "fc1-400": {
