@@ -30,7 +30,9 @@ converted yet is graded as before: its checks run in the kernel.
 import ast
 import asyncio
 import base64
+import builtins
 import io
+import operator
 import os
 import queue
 import re
@@ -51,6 +53,23 @@ MAX_REPLY_CHARS = 1 << 30
 
 class StudentCodeError(Exception):
     """The student's code raised while a check was calling it."""
+
+
+def student_error(ename, evalue):
+    """The error the student's code raised in the kernel, raised again here.
+
+    Only its name and message cross the wire. For a builtin type the error
+    is also an instance of it (a RuntimeError stays a RuntimeError), so a
+    check's `except RuntimeError` and its message read the same as when the
+    check runs in the kernel."""
+    base = getattr(builtins, ename, None)
+    if isinstance(base, type) and issubclass(base, Exception) and base is not Exception:
+        try:
+            # Named like the builtin, so a failure reads "RuntimeError: ...".
+            return type(ename, (StudentCodeError, base), {"__module__": "builtins"})(evalue)
+        except TypeError:  # a builtin whose layout cannot be mixed in
+            pass
+    return StudentCodeError(f"{ename}: {evalue}")
 
 
 class KernelUnavailable(Exception):
@@ -115,6 +134,23 @@ class RemoteNotebook:
         return self._judge.send("lookup", name)[0] != "missing"
 
 
+def the_object(nb, name):
+    """The notebook's variable `name` itself, not a copy of its value: under
+    the judge a Remote handle, to pass to run_beside; run by hand, the object."""
+    if isinstance(nb, RemoteNotebook):
+        reply = nb._judge.send("handle", name)
+        if reply[0] == "missing":
+            raise CheckFailed(missing_name_message(name))
+        return nb._judge.decode(reply[1])
+    return getattr(nb, name)
+
+
+def same_object(nb, name, other):
+    """Whether the notebook's `name` and `other` are one object (`y is x1`),
+    asked where they live: values fetched from the kernel are copies."""
+    return run_beside(the_object(nb, name), operator.is_, the_object(nb, other))
+
+
 class Judge:
     """Talks to one running kernel through its own client connection."""
 
@@ -167,7 +203,7 @@ class Judge:
             raise KernelUnavailable("the kernel's answer is too large")
         reply = torch.load(io.BytesIO(base64.b64decode(ast.literal_eval(text))), weights_only=True)
         if reply[0] == "error":
-            raise StudentCodeError(f"{reply[1]}: {reply[2]}")
+            raise student_error(reply[1], reply[2])
         return reply
 
     def request(self, *request):
@@ -192,6 +228,10 @@ class Judge:
                 tensor = torch.nn.Parameter(tensor, requires_grad=requires_grad)
             elif requires_grad:
                 tensor.requires_grad_(True)
+            if not is_leaf:
+                # Computed from other tensors in the kernel: so it is here (it
+                # has a grad_fn, it is no leaf), though the graph stays there.
+                return tensor.clone()
             if grad is not None:
                 tensor.grad = grad
             return tensor
@@ -207,9 +247,11 @@ class Judge:
             return Remote(self, data[1], data[2], data[3])
         raise ValueError(f"unexpected answer from the kernel: {kind!r}")
 
-    def call(self, remote, args, kwargs):
+    def call(self, func, args, kwargs):
+        """func(*args, **kwargs) in the kernel: func is a Remote, or a function
+        importable there (sent by reference, like course.vision.layer_shapes)."""
         _, result, after = self.send(
-            "call", remote._key, [self.encode(a) for a in args], {k: self.encode(v) for k, v in kwargs.items()}
+            "call", self.encode(func), [self.encode(a) for a in args], {k: self.encode(v) for k, v in kwargs.items()}
         )
         # Mirror what the call did to our own arguments.
         for arg, change in zip(args, after):
@@ -226,6 +268,15 @@ class Judge:
         if result[0] == "argument":
             return args[result[1]]
         return self.decode(result)
+
+
+def run_beside(obj, func, *args):
+    """func(obj, *args), run where obj lives: in the student's kernel when obj
+    is a Remote (for what needs the object itself, such as forward hooks on a
+    model; only the result comes back), else here."""
+    if isinstance(obj, Remote):
+        return obj._judge.call(func, (obj, *args), {})
+    return func(obj, *args)
 
 
 def _is_graded(cell):

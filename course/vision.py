@@ -6,6 +6,7 @@ hidden checks and benchmarks/cnn.py.
     print_layer_shapes(model, x)
     train_epoch(model, loader, optimizer, loss_fn, device, max_batches, scheduler)
     accuracy(model, loader, device)     the loops the students write in step 13
+    graded_accuracy(model, test_set)   the hidden checks' count: labels stay with the grader
     GPUBatches(dataset, batch_size, device)   training batches kept on the GPU (step 17)
     budget(device)           how long step 17 trains on this device, and the
                              test accuracy its trained CNN must reach
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 
 
 def show_images(images, labels, classes, predicted=None, ncols=8, mean=0.5, std=0.5):
@@ -75,17 +77,27 @@ def layers_of(model, kind):
     return [m for m in model.modules() if isinstance(m, kind)]
 
 
+def layer_names(model, kind):
+    """The names (as layer_shapes gives them) of the submodules that are a `kind`."""
+    return [name for name, m in model.named_modules() if isinstance(m, kind)]
+
+
 def in_chain_order(layers, first_in):
     """The layers in the order their sizes chain (conv1 reads 3 channels, ...),
     whatever order they were declared in."""
-    ordered, size, rest = [], first_in, list(layers)
+    # By attribute, not isinstance: the layers may be course.judge.Remote
+    # handles to layers in the student's kernel.
+    def sizes(m):
+        return (m.in_channels, m.out_channels) if hasattr(m, "in_channels") else (m.in_features, m.out_features)
+
+    ordered, size, rest = [], first_in, [(m, sizes(m)) for m in layers]
     while rest:
-        nxt = next((m for m in rest if (m.in_channels if isinstance(m, nn.Conv2d) else m.in_features) == size), None)
+        nxt = next((item for item in rest if item[1][0] == size), None)
         if nxt is None:
             break
-        ordered.append(nxt)
+        ordered.append(nxt[0])
         rest.remove(nxt)
-        size = nxt.out_channels if isinstance(nxt, nn.Conv2d) else nxt.out_features
+        size = nxt[1][1]
     return ordered
 
 
@@ -130,6 +142,25 @@ def accuracy(model, loader, device="cpu"):
             total += len(labels)
     model.train()
     return correct / total
+
+
+def graded_accuracy(model, test_set, batch_size=500):
+    """The fraction of `test_set` that `model` classifies right, as the hidden
+    checks of steps 13 and 17 count it: only the images go to `model`, which
+    under the judge lives in the student's kernel (a course.judge.Remote);
+    the labels stay here, and the predictions are counted here.
+
+    A local model gets the images on its own device; a remote one's kernel
+    moves them there itself (course/kernel_side.py)."""
+    local = isinstance(model, nn.Module)
+    device = next(model.parameters()).device if local else None
+    model.eval()
+    hits = 0
+    with torch.no_grad():
+        for images, labels in DataLoader(test_set, batch_size=batch_size):
+            scores = model(images.to(device) if local else images)
+            hits += int((scores.argmax(1).cpu() == labels).sum())
+    return hits / len(test_set)
 
 
 class GPUBatches:

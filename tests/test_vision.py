@@ -92,6 +92,8 @@ def test_accuracy_check_uses_the_device_threshold(monkeypatch, cuda):
     low, high = vision.BUDGETS["cpu"].min_accuracy, vision.BUDGETS["cuda"].min_accuracy
     for right in (0.10, (low + high) / 2, high + 0.05):
         nb = Notebook({"model": _Oracle(), "test_set": _Labelled(right)})
+        # The check scores against a test set it loads itself (the labels stay out of the kernel).
+        monkeypatch.setattr(check, "cifar10", lambda train, transform, right=right: _Labelled(right))
         measured = _Labelled(right).right.float().mean().item()
         if measured > plan.min_accuracy:
             check.test_accuracy(nb)

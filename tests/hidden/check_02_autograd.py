@@ -3,6 +3,12 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback, so it says what was expected and what was found."""
 import torch
 
+from course.judge import is_instance, run_beside, the_object
+from course.probes import trains, value_and_slopes
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 
 def _learnable_scalar(name, t):
     assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type(t).__name__}"
@@ -35,7 +41,8 @@ def test_variables(nb):
 def test_loss(nb):
     for p in (15.0, 12.0, 18.0, 0.0, 20.5):
         product = torch.tensor(p, requires_grad=True)
-        loss = nb.loss_fn(product)
+        # The slope is taken where the autograd graph lives (course/probes.py).
+        loss, slopes = run_beside(nb.loss_fn, value_and_slopes, product)
         assert isinstance(loss, torch.Tensor), (
             f"loss_fn should return a tensor, found {type(loss).__name__}: use tensor arithmetic, no .item() or float()"
         )
@@ -53,7 +60,7 @@ def test_loss(nb):
             "loss_fn's result is not connected to its input: compute it from product with tensor "
             "arithmetic, so that backward() can reach var_1 and var_2"
         )
-        (grad,) = torch.autograd.grad(loss.sum(), product)
+        (grad,) = slopes
         assert abs(grad.item() - 2 * (p - 15)) < 1e-3, (
             f"loss_fn's slope at {p} should be 2 * ({p} - 15) = {2 * (p - 15):g}, found {grad.item():g}"
         )
@@ -66,12 +73,11 @@ def test_training(nb):
             f"{name} should still be a leaf tensor with requires_grad=True: change it only through "
             f"my_sgd.step(), never with {name} = {name} - ..."
         )
-    assert isinstance(optimizer, torch.optim.Optimizer), (
+    assert is_instance(optimizer, torch.optim.Optimizer), (
         f"my_sgd should be an optimizer, SGD([var_1, var_2], lr=3e-3), found {type(optimizer).__name__}"
     )
-    trained = [p for group in optimizer.param_groups for p in group["params"]]
-    for name, t in (("var_1", var_1), ("var_2", var_2)):
-        assert any(p is t for p in trained), (
+    for name in ("var_1", "var_2"):
+        assert run_beside(optimizer, trains, the_object(nb, name)), (
             f"my_sgd was not given {name}, so it never changed it: pass both tensors, SGD([var_1, var_2], lr=3e-3)"
         )
     assert var_1.item() != 3.0 or var_2.item() != 4.0, "var_1 and var_2 are still 3 and 4: did the loop run my_sgd.step()?"

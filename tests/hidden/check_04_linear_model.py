@@ -4,9 +4,14 @@ the student's feedback."""
 import torch
 import torch.nn as nn
 
+from course.judge import is_instance
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 
 def _weight_and_bias(layer):
-    assert isinstance(layer, nn.Module), f"linear_layer1 should be a layer, nn.Linear(4, 1), found {type(layer).__name__}"
+    assert is_instance(layer, nn.Module), f"linear_layer1 should be a layer, nn.Linear(4, 1), found {type(layer).__name__}"
     weight, bias = getattr(layer, "weight", None), getattr(layer, "bias", None)
     assert isinstance(weight, torch.Tensor) and isinstance(bias, torch.Tensor), (
         "linear_layer1 should be a linear layer with a weight and a bias, nn.Linear(4, 1)"

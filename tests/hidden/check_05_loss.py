@@ -3,6 +3,9 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback."""
 import torch
 
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 
 def _mse(prediction, target):
     # Independent of the student's code: the definition, entry by entry.

@@ -7,6 +7,9 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 # Another input and target than the notebook's: train must use its arguments.
 X2 = torch.tensor([0.5, -1.0, 2.0, 1.0])
 Y2 = torch.tensor([1.0])

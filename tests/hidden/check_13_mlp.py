@@ -4,7 +4,17 @@ import copy
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+from torchvision import transforms
 
+from course.data import fashion_mnist
+from course.judge import run_beside
+from course.vision import graded_accuracy, layers_of
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
+# The notebook's own test transform: the images the model was trained on.
+TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
 FASHION_THRESHOLD = 0.82  # the reference reaches 85% after 2 epochs; with a sigmoid on its scores, 81%
 
 
@@ -25,7 +35,7 @@ def test_mlp(nb):
             raise AssertionError(
                 "every score of MLP is between 0 and 1: the last layer's output should be raw scores, "
                 "with no sigmoid (or softmax) after it; nn.CrossEntropyLoss does the softmax itself")
-    linear = [m for m in nb.MLP().modules() if isinstance(m, nn.Linear)]
+    linear = run_beside(nb.MLP(), layers_of, nn.Linear)  # asked where the model lives
     sizes = [(m.in_features, m.out_features) for m in linear]
     assert sizes == [(784, 128), (128, 10)], (
         f"MLP() should have two linear layers, 784 -> 128 and 128 -> 10; found {sizes}")
@@ -78,15 +88,6 @@ def test_train_epoch(nb):
         f"train_epoch should return each batch's loss before its update: expected {expected}, found {got}")
 
 
-def _test_accuracy(model, test_set):
-    model.eval()
-    hits = 0
-    with torch.no_grad():
-        for xb, yb in DataLoader(test_set, batch_size=500):
-            hits += int((model(xb).argmax(1) == yb).sum())
-    return hits / len(test_set)
-
-
 def test_accuracy(nb):
     # The student's function, against a count made here.
     torch.manual_seed(2)
@@ -99,10 +100,11 @@ def test_accuracy(nb):
     assert abs(got - expected) < 1e-6, (
         f"accuracy gave {got:.4f} for a model that is right on {expected:.4f} of the images: count "
         "(scores.argmax(dim=1) == labels) over every batch, and divide by the number of images")
-    # The trained model, on the held-out test split.
+    # The trained model, on the held-out test split: loaded here, so that
+    # only its images go to the student's model, never its labels.
     test_set = nb.test_set
     assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 Fashion-MNIST test images"
-    measured = _test_accuracy(nb.model, test_set)
+    measured = graded_accuracy(nb.model, fashion_mnist(train=False, transform=TEST_TRANSFORM))
     assert measured > FASHION_THRESHOLD, (
         f"the trained model classifies {measured:.1%} of the 10,000 test images right; after two epochs it "
         f"should be above {FASHION_THRESHOLD:.0%}. Is it trained (see the loss curve)?")

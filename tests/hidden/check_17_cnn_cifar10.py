@@ -3,13 +3,25 @@
 The accuracy check grades with course.vision.budget: on a machine with a GPU
 the notebook trains the full budget and the threshold is the GPU's; without
 one, the notebook trains the smaller CPU budget and the threshold is the
-CPU's. Both live in one place, BUDGETS in course/vision.py."""
+CPU's. Both live in one place, BUDGETS in course/vision.py.
+
+The test set's labels never go to the student's kernel: the check loads the
+test set itself, sends the model only the images, and counts its answers."""
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
+from torchvision import transforms
 
-from course.vision import budget, in_chain_order, layer_shapes, layers_of
+from course.data import cifar10
+from course.judge import run_beside
+from course.vision import budget, graded_accuracy, in_chain_order, layer_shapes, layers_of
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
+# The notebook's own test transform: the images the model was trained on.
+TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
 
 
 def test_cifarnet(nb):
@@ -22,15 +34,17 @@ def test_cifarnet(nb):
         raise AssertionError(f"CIFARNet() failed on a batch of 5 images: {str(error).splitlines()[0]}. "
                              "Check each layer against the table (padding=1 keeps the size)") from None
     assert tuple(scores.shape) == (5, 10), f"CIFARNet() on 5 images should give scores of shape (5, 10), found {tuple(scores.shape)}"
-    convs = in_chain_order(layers_of(model, nn.Conv2d), 3)
-    linears = in_chain_order(layers_of(model, nn.Linear), 1024)
+    # The layers are found where the model lives (see course.judge.run_beside).
+    conv_layers, linear_layers = run_beside(model, layers_of, nn.Conv2d), run_beside(model, layers_of, nn.Linear)
+    convs = in_chain_order(conv_layers, 3)
+    linears = in_chain_order(linear_layers, 1024)
     assert [tuple(c.weight.shape) for c in convs] == [(16, 3, 3, 3), (32, 16, 3, 3), (64, 32, 3, 3)], (
         "CIFARNet should have nn.Conv2d(3, 16, 3), nn.Conv2d(16, 32, 3) and nn.Conv2d(32, 64, 3); found weights of shapes "
-        f"{[tuple(c.weight.shape) for c in layers_of(model, nn.Conv2d)]}")
+        f"{[tuple(c.weight.shape) for c in conv_layers]}")
     assert [(m.in_features, m.out_features) for m in linears] == [(1024, 128), (128, 10)], (
         "CIFARNet's linear layers should be 1024 -> 128 and 128 -> 10; found "
-        f"{[(m.in_features, m.out_features) for m in layers_of(model, nn.Linear)]}")
-    shapes = [shape for _, shape in layer_shapes(model, x)]
+        f"{[(m.in_features, m.out_features) for m in linear_layers]}")
+    shapes = [shape for _, shape in run_beside(model, layer_shapes, x)]
     for expected in ((5, 16, 32, 32), (5, 16, 16, 16), (5, 32, 16, 16), (5, 32, 8, 8), (5, 64, 8, 8), (5, 64, 4, 4)):
         assert expected in shapes, (
             f"for 5 images, some layer should output {expected} (see the table); the layers' outputs were {shapes}")
@@ -63,14 +77,7 @@ def test_accuracy(nb):
     plan = budget("cuda" if torch.cuda.is_available() else "cpu")
     test_set = nb.test_set
     assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 CIFAR-10 test images"
-    model = nb.model
-    device = next(model.parameters()).device
-    model.eval()
-    hits = 0
-    with torch.no_grad():
-        for xb, yb in DataLoader(test_set, batch_size=500):
-            hits += int((model(xb.to(device)).argmax(1).cpu() == yb).sum())
-    measured = hits / len(test_set)
+    measured = graded_accuracy(nb.model, cifar10(train=False, transform=TEST_TRANSFORM))
     assert measured > plan.min_accuracy, (
         f"the trained model classifies {measured:.1%} of the 10,000 test images right; trained for {plan.epochs} "
         f"epochs ({plan.device}), it should be above {plan.min_accuracy:.0%}")
