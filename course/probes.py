@@ -30,3 +30,45 @@ def value_and_slopes(func, *inputs):
 def trains(optimizer, tensor):
     """Whether `optimizer` holds `tensor` itself among its parameters."""
     return any(p is tensor for group in optimizer.param_groups for p in group["params"])
+
+
+def _copied(value):
+    """value with its tensors cloned (a tensor, or a tuple or list of them), so
+    that a later call cannot change it in place (a `.grad` does)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if type(value) in (tuple, list):
+        return type(value)(_copied(v) for v in value)
+    return value
+
+
+def calls_with_grads(func, model, grads_per_call, *args):
+    """func(model, *args) once per entry of grads_per_call, all on this one
+    model, so gradients one call leaves in .grad are there for the next (as
+    in the student's own kernel). An entry that is not None first gives the
+    model's parameters those gradients: .grad does not cross the wire
+    (torch.save drops it), so a check sends them beside the model.
+    Returns the results (copied at once), the parameters after the last
+    call, and whether they are still the model's own parameter objects."""
+    params = list(model.parameters())
+    results = []
+    for grads in grads_per_call:
+        if grads is not None:
+            for p, g in zip(params, grads):
+                p.grad = g.to(p.device).clone()
+        results.append(_copied(func(model, *args)))
+    after = list(model.parameters())
+    same = len(after) == len(params) and all(a is p for a, p in zip(after, params))
+    return results, after, same
+
+
+def trained_parameters(optimizer, model):
+    """The names of the model's parameters that `optimizer` holds itself."""
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    return [name for name, p in model.named_parameters() if id(p) in held]
+
+
+def is_attribute(obj, owner, name):
+    """Whether obj is owner.<name> itself, not a copy (`weight_grad is
+    layer.weight`): asked where both live."""
+    return obj is getattr(owner, name)

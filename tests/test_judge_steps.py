@@ -39,6 +39,8 @@ CHEATS = {
     },
     "04_linear_model": "forgot-bias-by-hand",
     "05_loss": "broadcast-shapes",
+    "06_gradient": "no-zero-grad",
+    "07_weight_update": "weight-only-optimizer",
     "08_epochs": "hard-coded-lr",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
