@@ -72,3 +72,40 @@ def is_attribute(obj, owner, name):
     """Whether obj is owner.<name> itself, not a copy (`weight_grad is
     layer.weight`): asked where both live."""
     return obj is getattr(owner, name)
+
+
+def seeded(obj, seed, func, *args):
+    """func(obj, *args) with torch's random numbers seeded, and those of the
+    notebook's later cells left as they were (shuffling a loader draws from
+    them): a check's seed reaches the kernel, where the drawing happens."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return func(obj, *args)
+
+
+def passes(iterable, count):
+    """What `count` loops over `iterable` see: a DataLoader's epochs."""
+    return [list(iterable) for _ in range(count)]
+
+
+class RecordingDataset(torch.utils.data.Dataset):
+    """The samples (inputs[i], targets[i]), noting which indices are read."""
+
+    def __init__(self, inputs, targets):
+        self.inputs, self.targets, self.reads = inputs, targets, []
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def __getitem__(self, i):
+        self.reads.append(int(i))
+        return self.inputs[i], self.targets[i]
+
+
+def with_recording_loader(func, model, inputs, targets, *args):
+    """func(model, loader, *args) with a shuffled loader, batches of one, over
+    a RecordingDataset (it must live where func runs to see its reads): the
+    result, and the indices read, in order."""
+    data = RecordingDataset(inputs, targets)
+    result = func(model, torch.utils.data.DataLoader(data, batch_size=1, shuffle=True), *args)
+    return result, data.reads

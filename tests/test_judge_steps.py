@@ -41,6 +41,7 @@ CHEATS = {
     "05_loss": "broadcast-shapes",
     "06_gradient": "no-zero-grad",
     "07_weight_update": "weight-only-optimizer",
+    "09_minibatches": "no-shuffle",
     "08_epochs": "hard-coded-lr",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
