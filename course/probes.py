@@ -109,3 +109,30 @@ def with_recording_loader(func, model, inputs, targets, *args):
     data = RecordingDataset(inputs, targets)
     result = func(model, torch.utils.data.DataLoader(data, batch_size=1, shuffle=True), *args)
     return result, data.reads
+
+
+def is_module_class(obj):
+    """Whether obj is a class that inherits from nn.Module."""
+    return isinstance(obj, type) and issubclass(obj, torch.nn.Module)
+
+
+def shares_parameters(model, other):
+    """Whether two models hold any parameter object in common."""
+    return bool({id(p) for p in model.parameters()} & {id(p) for p in other.parameters()})
+
+
+def forward_alone(model, *inputs):
+    """model(*inputs), without autograd, while the models and tensors among
+    the globals of the place its forward was written (the notebook) are
+    hidden: a model that uses only its own layers (and torch) does not
+    notice; one that reads a loose notebook name raises NameError."""
+    namespace = getattr(type(model).forward, "__globals__", {})
+    hidden = {k: v for k, v in namespace.items()
+              if isinstance(v, (torch.nn.Module, torch.Tensor)) and not k.startswith("_")}
+    for k in hidden:
+        del namespace[k]
+    try:
+        with torch.no_grad():
+            return model(*inputs)
+    finally:
+        namespace.update(hidden)

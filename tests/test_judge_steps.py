@@ -42,6 +42,19 @@ CHEATS = {
     "06_gradient": "no-zero-grad",
     "07_weight_update": "weight-only-optimizer",
     "09_minibatches": "no-shuffle",
+    "11_nn_module": {  # the visible check takes away only a loose `sigmoid`, not this `sig`
+        "answers": {"net-class": (
+            "sig = nn.Sigmoid()\n\n\n"
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.fc1 = nn.Linear(4, 2)\n"
+            "        self.fc2 = nn.Linear(2, 1)\n\n"
+            "    def forward(self, x):\n"
+            "        return sig(self.fc2(sig(self.fc1(x))))"
+        )},
+        "fails": {"check-own-layers": "uses the notebook's loose `sig`"},
+    },
     "08_epochs": "hard-coded-lr",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
