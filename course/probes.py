@@ -136,3 +136,56 @@ def forward_alone(model, *inputs):
             return model(*inputs)
     finally:
         namespace.update(hidden)
+
+
+def _notebook_parameters(func):
+    """Every parameter the notebook holds, in a module or loose: the
+    variables of the IPython kernel this runs in (else func's globals)."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    namespace = shell.user_ns if shell is not None else getattr(func, "__globals__", {})
+    found = {}
+    for value in list(namespace.values()):
+        if isinstance(value, torch.nn.Module):
+            for p in value.parameters():
+                found[id(p)] = p
+        elif isinstance(value, torch.Tensor) and value.requires_grad and value.is_leaf:
+            found[id(value)] = value
+    return list(found.values())
+
+
+def parameters_used(func, *inputs):
+    """The notebook's parameters that func(*inputs) depends on, found by
+    asking autograd, where the graph lives (so a network may be built from
+    loose layers or as a module, under any names)."""
+    params = _notebook_parameters(func)
+    out = func(*inputs)
+    if not params or not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return []
+    grads = torch.autograd.grad(out.sum(), params, allow_unused=True)
+    return [p for p, g in zip(params, grads) if g is not None]
+
+
+def one_step(optimizer, func, inputs, targets):
+    """For each parameter func's output depends on (parameters_used): its
+    shape, whether `optimizer` holds it, and its values before and after one
+    step of it on the MSE loss of func(inputs) against targets (compared by
+    the check, not here, where torch may be patched). Everything is put
+    back afterwards, so the notebook's trained network stays as it was."""
+    used = parameters_used(func, inputs)
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
+    try:
+        optimizer.zero_grad()
+        torch.nn.MSELoss()(func(inputs), targets).backward()
+        optimizer.step()
+        after = [p.detach().clone() for p in used]
+    finally:
+        with torch.no_grad():
+            for p, value, grad in saved:
+                p.copy_(value)
+                p.grad = grad
+    return [(tuple(p.shape), id(p) in held, value, new) for (p, value, _), new in zip(saved, after)]

@@ -42,6 +42,7 @@ CHEATS = {
     "06_gradient": "no-zero-grad",
     "07_weight_update": "weight-only-optimizer",
     "09_minibatches": "no-shuffle",
+    "10_two_layer_net": "no-hidden-sigmoid",
     "11_nn_module": {  # the visible check takes away only a loose `sigmoid`, not this `sig`
         "answers": {"net-class": (
             "sig = nn.Sigmoid()\n\n\n"
