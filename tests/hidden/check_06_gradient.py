@@ -126,8 +126,8 @@ def _fresh(nb):
     dw, db, _ = _analytic(layer.weight, layer.bias, x, y)
     # Three calls on one layer, in the kernel (course/probes.py); before the
     # third, as if some earlier backward() had left gradients behind.
-    stale = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
-    results, _, _ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, stale], x, y)
+    leftover = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
+    results, _, _ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
     for call, result in zip(("first", "second", "third"), results):
         assert isinstance(result, tuple) and len(result) == 2, (
             f"gradients should return a pair (weight_grad, bias_grad), found {type(result).__name__}"
