@@ -83,6 +83,13 @@ def is_instance(obj, cls):
     return isinstance(obj, cls)
 
 
+def type_name(obj):
+    """type(obj).__name__, also for objects living in the student's kernel."""
+    if isinstance(obj, Remote):
+        return obj._mro[0].rpartition(".")[2]
+    return type(obj).__name__
+
+
 class Remote:
     """An object in the student's kernel (a model, a function, an optimizer).
 

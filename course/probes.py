@@ -30,3 +30,162 @@ def value_and_slopes(func, *inputs):
 def trains(optimizer, tensor):
     """Whether `optimizer` holds `tensor` itself among its parameters."""
     return any(p is tensor for group in optimizer.param_groups for p in group["params"])
+
+
+def _copied(value):
+    """value with its tensors cloned (a tensor, or a tuple or list of them), so
+    that a later call cannot change it in place (a `.grad` does)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if type(value) in (tuple, list):
+        return type(value)(_copied(v) for v in value)
+    return value
+
+
+def calls_with_grads(func, model, grads_per_call, *args):
+    """func(model, *args) once per entry of grads_per_call, all on this one
+    model, so gradients one call leaves in .grad are there for the next (as
+    in the student's own kernel). An entry that is not None first gives the
+    model's parameters those gradients: .grad does not cross the wire
+    (torch.save drops it), so a check sends them beside the model.
+    Returns the results (copied at once), the parameters after the last
+    call, and whether they are still the model's own parameter objects."""
+    params = list(model.parameters())
+    results = []
+    for grads in grads_per_call:
+        if grads is not None:
+            for p, g in zip(params, grads):
+                p.grad = g.to(p.device).clone()
+        results.append(_copied(func(model, *args)))
+    after = list(model.parameters())
+    same = len(after) == len(params) and all(a is p for a, p in zip(after, params))
+    return results, after, same
+
+
+def trained_parameters(optimizer, model):
+    """The names of the model's parameters that `optimizer` holds itself."""
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    return [name for name, p in model.named_parameters() if id(p) in held]
+
+
+def is_attribute(obj, owner, name):
+    """Whether obj is owner.<name> itself, not a copy (`weight_grad is
+    layer.weight`): asked where both live."""
+    return obj is getattr(owner, name)
+
+
+def seeded(obj, seed, func, *args):
+    """func(obj, *args) with torch's random numbers seeded, and those of the
+    notebook's later cells left as they were (shuffling a loader draws from
+    them): a check's seed reaches the kernel, where the drawing happens."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return func(obj, *args)
+
+
+def passes(iterable, count):
+    """What `count` loops over `iterable` see: a DataLoader's epochs."""
+    return [list(iterable) for _ in range(count)]
+
+
+class RecordingDataset(torch.utils.data.Dataset):
+    """The samples (inputs[i], targets[i]), noting which indices are read."""
+
+    def __init__(self, inputs, targets):
+        self.inputs, self.targets, self.reads = inputs, targets, []
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def __getitem__(self, i):
+        self.reads.append(int(i))
+        return self.inputs[i], self.targets[i]
+
+
+def with_recording_loader(func, model, inputs, targets, *args):
+    """func(model, loader, *args) with a shuffled loader, batches of one, over
+    a RecordingDataset (it must live where func runs to see its reads): the
+    result, and the indices read, in order."""
+    data = RecordingDataset(inputs, targets)
+    result = func(model, torch.utils.data.DataLoader(data, batch_size=1, shuffle=True), *args)
+    return result, data.reads
+
+
+def is_module_class(obj):
+    """Whether obj is a class that inherits from nn.Module."""
+    return isinstance(obj, type) and issubclass(obj, torch.nn.Module)
+
+
+def shares_parameters(model, other):
+    """Whether two models hold any parameter object in common."""
+    return bool({id(p) for p in model.parameters()} & {id(p) for p in other.parameters()})
+
+
+def forward_alone(model, *inputs):
+    """model(*inputs), without autograd, while the models and tensors among
+    the globals of the place its forward was written (the notebook) are
+    hidden: a model that uses only its own layers (and torch) does not
+    notice; one that reads a loose notebook name raises NameError."""
+    namespace = getattr(type(model).forward, "__globals__", {})
+    hidden = {k: v for k, v in namespace.items()
+              if isinstance(v, (torch.nn.Module, torch.Tensor)) and not k.startswith("_")}
+    for k in hidden:
+        del namespace[k]
+    try:
+        with torch.no_grad():
+            return model(*inputs)
+    finally:
+        namespace.update(hidden)
+
+
+def _notebook_parameters(func):
+    """Every parameter the notebook holds, in a module or loose: the
+    variables of the IPython kernel this runs in (else func's globals)."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    namespace = shell.user_ns if shell is not None else getattr(func, "__globals__", {})
+    found = {}
+    for value in list(namespace.values()):
+        if isinstance(value, torch.nn.Module):
+            for p in value.parameters():
+                found[id(p)] = p
+        elif isinstance(value, torch.Tensor) and value.requires_grad and value.is_leaf:
+            found[id(value)] = value
+    return list(found.values())
+
+
+def parameters_used(func, *inputs):
+    """The notebook's parameters that func(*inputs) depends on, found by
+    asking autograd, where the graph lives (so a network may be built from
+    loose layers or as a module, under any names)."""
+    params = _notebook_parameters(func)
+    out = func(*inputs)
+    if not params or not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return []
+    grads = torch.autograd.grad(out.sum(), params, allow_unused=True)
+    return [p for p, g in zip(params, grads) if g is not None]
+
+
+def one_step(optimizer, func, inputs, targets):
+    """For each parameter func's output depends on (parameters_used): its
+    shape, whether `optimizer` holds it, and its values before and after one
+    step of it on the MSE loss of func(inputs) against targets (compared by
+    the check, not here, where torch may be patched). Everything is put
+    back afterwards, so the notebook's trained network stays as it was."""
+    used = parameters_used(func, inputs)
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
+    try:
+        optimizer.zero_grad()
+        torch.nn.MSELoss()(func(inputs), targets).backward()
+        optimizer.step()
+        after = [p.detach().clone() for p in used]
+    finally:
+        with torch.no_grad():
+            for p, value, grad in saved:
+                p.copy_(value)
+                p.grad = grad
+    return [(tuple(p.shape), id(p) in held, value, new) for (p, value, _), new in zip(saved, after)]

@@ -39,6 +39,23 @@ CHEATS = {
     },
     "04_linear_model": "forgot-bias-by-hand",
     "05_loss": "broadcast-shapes",
+    "06_gradient": "no-zero-grad",
+    "07_weight_update": "weight-only-optimizer",
+    "09_minibatches": "no-shuffle",
+    "10_two_layer_net": "no-hidden-sigmoid",
+    "11_nn_module": {  # the visible check takes away only a loose `sigmoid`, not this `sig`
+        "answers": {"net-class": (
+            "sig = nn.Sigmoid()\n\n\n"
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.fc1 = nn.Linear(4, 2)\n"
+            "        self.fc2 = nn.Linear(2, 1)\n\n"
+            "    def forward(self, x):\n"
+            "        return sig(self.fc2(sig(self.fc1(x))))"
+        )},
+        "fails": {"check-own-layers": "uses the notebook's loose `sig`"},
+    },
     "08_epochs": "hard-coded-lr",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]

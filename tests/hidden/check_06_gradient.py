@@ -7,6 +7,12 @@ the student's own formulas."""
 import torch
 import torch.nn as nn
 
+from course.judge import run_beside, same_object, the_object
+from course.probes import calls_with_grads, is_attribute
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 
 def _analytic(w, b, x, y):
     """(dw, db, dx) of (w @ x + b - y) ** 2 for one output."""
@@ -29,9 +35,14 @@ def test_backward(nb):
         ("bias_grad", nb.bias_grad, db, "linear_layer1.bias"),
         ("x1_grad", nb.x1_grad, dx, "x1"),
     ):
+        # `is` asked where the tensors live: fetched values are copies.
+        itself = same_object(nb, name, "x1") or any(
+            run_beside(the_object(nb, name), is_attribute, the_object(nb, "linear_layer1"), attr)
+            for attr in ("weight", "bias")
+        )
         assert got is not None, f"{name} is None: .grad stays None until loss.backward() runs"
         assert isinstance(got, torch.Tensor), f"{name} should be the tensor {tensor}.grad, found {type(got).__name__}"
-        assert got is not getattr(layer, "weight") and got is not getattr(layer, "bias") and got is not x1, (
+        assert not itself, (
             f"{name} is {tensor} itself, not its gradient: use {tensor}.grad"
         )
         assert got.shape == expected.shape, (
@@ -62,7 +73,9 @@ class _StudentFormulas(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         w, b, x, y = ctx.saved_tensors
-        dw, db = _StudentFormulas.formulas(w, b, x, y)
+        # Copies: under the judge the call mirrors back what it did to its
+        # arguments, which must not touch the tensors autograd saved.
+        dw, db = _StudentFormulas.formulas(w.detach().clone(), b.detach().clone(), x.clone(), y.clone())
         return grad_output * dw, grad_output * db, None, None
 
 
@@ -111,12 +124,11 @@ def _fresh(nb):
     layer = nn.Linear(4, 1)
     x, y = torch.randn(4), torch.randn(1)
     dw, db, _ = _analytic(layer.weight, layer.bias, x, y)
-    for call in ("first", "second", "third"):
-        if call == "third":
-            # As if some earlier backward() had left gradients behind.
-            layer.weight.grad = torch.full_like(layer.weight, 100.0)
-            layer.bias.grad = torch.full_like(layer.bias, 100.0)
-        result = nb.gradients(layer, x, y)
+    # Three calls on one layer, in the kernel (course/probes.py); before the
+    # third, as if some earlier backward() had left gradients behind.
+    leftover = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
+    results, _, _ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
+    for call, result in zip(("first", "second", "third"), results):
         assert isinstance(result, tuple) and len(result) == 2, (
             f"gradients should return a pair (weight_grad, bias_grad), found {type(result).__name__}"
         )
@@ -125,7 +137,6 @@ def _fresh(nb):
             f"gradients returned None on the {call} call: return layer.weight.grad and layer.bias.grad "
             "after loss.backward(), and clear old gradients before backward(), not after"
         )
-        got_dw, got_db = got_dw.clone(), got_db.clone()
         stale = "" if call == "first" else (
             ": the gradients of an earlier backward() were still in .grad and the new ones were added to them. "
             "Clear them first, with layer.zero_grad()"

@@ -1,10 +1,14 @@
 """Hidden checks for step 07 (weight update). Each test gets the student's
 notebook variables as `nb`; its assertion message is the student's feedback."""
-import copy
-
 import torch
 import torch.nn as nn
 import torch.optim as optim
+
+from course.judge import is_instance, run_beside, the_object, type_name
+from course.probes import calls_with_grads, trained_parameters
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def _fmt(t):
@@ -24,14 +28,13 @@ def test_manual_step(nb):
     grads = [p.grad.detach().clone() for p in params]
     lr = 0.05
 
-    nb.manual_step(model, lr)
-
-    after = list(model.parameters())
-    assert len(after) == len(params) and all(a is p for a, p in zip(after, params)), (
+    # Run in the kernel with the gradients sent beside the model (course/probes.py).
+    _, after, same = run_beside(the_object(nb, "manual_step"), calls_with_grads, model, [grads], lr)
+    assert same, (
         "manual_step replaced the model's parameters with new tensors: change each parameter "
         "in place (p -= lr * p.grad) so the model keeps its own parameters"
     )
-    for i, (p, w, g) in enumerate(zip(params, start, grads)):
+    for i, (p, w, g) in enumerate(zip(after, start, grads)):
         shape = tuple(p.shape)
         assert not torch.equal(p.detach(), w), (
             f"manual_step left parameter {i} (shape {shape}) unchanged: update every parameter of the "
@@ -52,11 +55,11 @@ def test_manual_step(nb):
 
 
 def test_optimizer(nb):
-    opt, layer = nb.optimizer, nb.linear_layer1
-    assert isinstance(opt, optim.SGD), f"optimizer should be an optim.SGD, found {type(opt).__name__}"
-    held = {id(p) for group in opt.param_groups for p in group["params"]}
+    opt = nb.optimizer
+    assert is_instance(opt, optim.SGD), f"optimizer should be an optim.SGD, found {type_name(opt)}"
+    held = run_beside(the_object(nb, "optimizer"), trained_parameters, the_object(nb, "linear_layer1"))
     for name in ("weight", "bias"):
-        assert id(getattr(layer, name)) in held, (
+        assert name in held, (
             f"your optimizer would never change linear_layer1.{name}: it was not given that parameter. "
             "Give it linear_layer1.parameters(), which holds the weight and the bias"
         )
@@ -69,11 +72,12 @@ def test_optimizer(nb):
 
 
 def test_step_both(nb):
-    # The expected step, computed here from the untouched copy `before`.
-    reference = copy.deepcopy(nb.before)
+    # The expected step, computed here from the values of the untouched copy
+    # `before` (an nn.Linear like linear_layer1).
+    before = nb.before
     names = ("weight", "bias")
-    start = [getattr(reference, n) for n in names]
-    loss = nn.MSELoss()(reference(nb.x1), nb.target_y)
+    start = [getattr(before, n).detach().clone().requires_grad_() for n in names]
+    loss = nn.MSELoss()(nn.functional.linear(nb.x1, *start), nb.target_y)
     grads = torch.autograd.grad(loss, start)
     for model_name in ("linear_layer1", "by_hand"):
         model = getattr(nb, model_name)

@@ -6,7 +6,13 @@ import numbers
 import torch
 import torch.nn as nn
 import torch.optim as optim
-from torch.utils.data import DataLoader, Dataset, TensorDataset
+from torch.utils.data import DataLoader, TensorDataset
+
+from course.judge import is_instance, run_beside, the_object, type_name
+from course.probes import passes, seeded, with_recording_loader
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
@@ -39,45 +45,29 @@ def test_loader(nb):
             f"dataset[{i}] should be the pair (x[{i}], y[{i}]) = ({X[i].tolist()}, {Y[i].tolist()}), "
             f"found ({xi.tolist()}, {torch.as_tensor(yi).tolist()})"
         )
-    assert isinstance(loader, DataLoader), f"loader should be a DataLoader, found {type(loader).__name__}"
+    assert is_instance(loader, DataLoader), f"loader should be a DataLoader, found {type_name(loader)}"
     orders = set()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(9)
-        for epoch in range(20):
-            batches = list(loader)
-            assert len(batches) == 2, f"one pass over the loader should give 2 batches, found {len(batches)}"
-            seen = []
-            for xb, yb in batches:
-                assert tuple(xb.shape) == (2, 4), f"each batch of inputs should have shape (2, 4), found {tuple(xb.shape)}"
-                assert tuple(yb.shape) == (2, 1), (
-                    f"each batch of targets yb should have shape (2, 1), found {tuple(yb.shape)}: "
-                    "build the loader from a y of shape (4, 1)"
-                )
-                for xr, yr in zip(xb, yb):
-                    i = _rows(X).index(tuple(xr.tolist()))
-                    assert torch.equal(yr, Y[i]), f"the sample {xr.tolist()} came with the target {yr.tolist()}, expected {Y[i].tolist()}"
-                seen += _rows(xb)
-            assert sorted(seen) == sorted(_rows(X)), (
-                f"each epoch should give every sample exactly once, found {seen}"
+    # 20 epochs, shuffled in the kernel from a seed (course/probes.py).
+    for batches in run_beside(the_object(nb, "loader"), seeded, 9, passes, 20):
+        assert len(batches) == 2, f"one pass over the loader should give 2 batches, found {len(batches)}"
+        seen = []
+        for xb, yb in batches:
+            assert tuple(xb.shape) == (2, 4), f"each batch of inputs should have shape (2, 4), found {tuple(xb.shape)}"
+            assert tuple(yb.shape) == (2, 1), (
+                f"each batch of targets yb should have shape (2, 1), found {tuple(yb.shape)}: "
+                "build the loader from a y of shape (4, 1)"
             )
-            orders.add(tuple(seen))
+            for xr, yr in zip(xb, yb):
+                i = _rows(X).index(tuple(xr.tolist()))
+                assert torch.equal(yr, Y[i]), f"the sample {xr.tolist()} came with the target {yr.tolist()}, expected {Y[i].tolist()}"
+            seen += _rows(xb)
+        assert sorted(seen) == sorted(_rows(X)), (
+            f"each epoch should give every sample exactly once, found {seen}"
+        )
+        orders.add(tuple(seen))
     assert len(orders) > 1, (
         "the loader gives the samples in the same order every epoch: pass shuffle=True to the DataLoader"
     )
-
-
-class _Recorder(Dataset):
-    """The four samples, noting which ones are read."""
-
-    def __init__(self):
-        self.reads = []
-
-    def __len__(self):
-        return 4
-
-    def __getitem__(self, i):
-        self.reads.append(int(i))
-        return X[i], Y[i]
 
 
 def _reference(layer, loader, epochs, lr):
@@ -102,18 +92,19 @@ def test_train_batches(nb):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(99)
         start = nn.Linear(4, 1)
-        # Every sample once per epoch, one update per batch.
-        data = _Recorder()
+        # Every sample once per epoch, one update per batch: the loader, and
+        # the dataset noting its reads, are made in the kernel (course/probes.py).
         epochs = 3
-        history = nb.train_batches(copy.deepcopy(start), DataLoader(data, batch_size=1, shuffle=True), epochs, 0.1)
+        history, reads = run_beside(the_object(nb, "train_batches"), seeded, 99, with_recording_loader,
+                                    copy.deepcopy(start), X, Y, epochs, 0.1)
         assert history is not None, "train_batches returned None: end it with `return history`"
-        assert len(data.reads) == 4 * epochs, (
+        assert len(reads) == 4 * epochs, (
             f"each epoch should go through every batch of the loader (`for xb, yb in loader:`): in {epochs} "
-            f"epochs over 4 samples, {4 * epochs} samples should be read, found {len(data.reads)}"
+            f"epochs over 4 samples, {4 * epochs} samples should be read, found {len(reads)}"
         )
         for e in range(epochs):
-            assert sorted(data.reads[4 * e: 4 * e + 4]) == [0, 1, 2, 3], (
-                f"each epoch should read every sample exactly once, found {data.reads[4 * e: 4 * e + 4]} in epoch {e + 1}"
+            assert sorted(reads[4 * e: 4 * e + 4]) == [0, 1, 2, 3], (
+                f"each epoch should read every sample exactly once, found {reads[4 * e: 4 * e + 4]} in epoch {e + 1}"
             )
         history = list(history)
         assert len(history) == 4 * epochs, (

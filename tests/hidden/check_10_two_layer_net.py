@@ -11,33 +11,22 @@ import numbers
 import torch
 import torch.nn as nn
 
+from course.judge import run_beside, the_object
+from course.probes import one_step, parameters_used
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
 SHAPES = {(2, 4): "the first layer's weight", (2,): "the first layer's bias",
           (1, 2): "the second layer's weight", (1,): "the second layer's bias"}
 
 
-def _candidates(nb):
-    """Every parameter the notebook holds, in a module or loose."""
-    found = {}
-    for value in list(nb._namespace.values()):
-        if isinstance(value, nn.Module):
-            for p in value.parameters():
-                found[id(p)] = p
-        elif isinstance(value, torch.Tensor) and value.requires_grad and value.is_leaf:
-            found[id(value)] = value
-    return list(found.values())
-
-
 def _used(nb):
-    """The parameters forward's output depends on, by shape."""
-    params = _candidates(nb)
-    out = nb.forward(X)
-    if not params or not out.requires_grad:
-        return {}
-    grads = torch.autograd.grad(out.sum(), params, allow_unused=True)
-    used = [p for p, g in zip(params, grads) if g is not None]
-    return used
+    """The parameters forward's output depends on, asked where its autograd
+    graph lives (course/probes.py)."""
+    return run_beside(the_object(nb, "forward"), parameters_used, X)
 
 
 def _by_shape(used):
@@ -75,29 +64,18 @@ def test_network(nb):
 
 
 def test_optimizer(nb):
-    opt = nb.optimizer
-    used = _used(nb)
-    held = {id(p) for group in opt.param_groups for p in group["params"]}
-    missing = [p for p in used if id(p) not in held]
+    # Which parameters of forward the optimizer holds, and which one step of
+    # it moves: tried in the kernel, then everything put back (course/probes.py).
+    report = run_beside(the_object(nb, "optimizer"), one_step, the_object(nb, "forward"), X, Y)
+    missing = [shape for shape, held, _, _ in report if not held]
     assert not missing, (
-        "the optimizer was not given " + ", ".join(SHAPES.get(tuple(p.shape), f"a parameter of shape {tuple(p.shape)}")
-                                                   for p in missing)
+        "the optimizer was not given " + ", ".join(SHAPES.get(shape, f"a parameter of shape {shape}")
+                                                   for shape in missing)
         + ": that layer never learns, it keeps its random start. Give the optimizer the parameters of both layers"
     )
-    # And a step does move every layer: try one, then put everything back.
-    saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
-    try:
-        opt.zero_grad()
-        nn.MSELoss()(nb.forward(X), Y).backward()
-        opt.step()
-        frozen = [p for p, value, _ in saved if torch.equal(p.detach(), value)]
-    finally:
-        with torch.no_grad():
-            for p, value, grad in saved:
-                p.copy_(value)
-                p.grad = grad
+    frozen = [shape for shape, _, before, after in report if torch.equal(after, before)]
     assert not frozen, (
-        "optimizer.step() does not change " + ", ".join(SHAPES.get(tuple(p.shape), str(tuple(p.shape))) for p in frozen)
+        "optimizer.step() does not change " + ", ".join(SHAPES.get(shape, str(shape)) for shape in frozen)
         + ": is the learning rate 0?"
     )
 

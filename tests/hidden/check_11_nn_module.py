@@ -5,14 +5,20 @@ import numbers
 import torch
 import torch.nn as nn
 
+from course.judge import is_instance, run_beside, the_object, type_name
+from course.probes import forward_alone, is_module_class, shares_parameters, trained_parameters
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
+
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
 SHAPES = [(1,), (1, 2), (2,), (2, 4)]
 
 
 def _new_net(nb):
-    Net = nb.Net
-    assert isinstance(Net, type) and issubclass(Net, nn.Module), (
+    Net = the_object(nb, "Net")
+    assert run_beside(Net, is_module_class), (
         f"Net should be a class that inherits from nn.Module (class Net(nn.Module): ...), found {Net!r:.80}"
     )
     return Net()
@@ -33,8 +39,7 @@ def test_net(nb):
         f"nn.Linear(2, 1), found {len(shapes)}: {shapes}. Only layers stored on self in __init__ "
         "(self.fc1 = nn.Linear(4, 2)) are registered; a layer inside a plain Python list is not"
     )
-    shared = {id(p) for p in a.parameters()} & {id(p) for p in b.parameters()}
-    assert not shared, (
+    assert not run_beside(a, shares_parameters, b), (
         "two Net() objects share their parameters: make the layers inside __init__ (self.fc1 = nn.Linear(4, 2)), "
         "so every Net() gets its own"
     )
@@ -57,26 +62,17 @@ def test_net(nb):
 def test_own_layers(nb):
     net = _new_net(nb)
     # forward looks up names it does not define among the globals of the
-    # place it was written: the notebook. Hide the notebook's models and
-    # tensors for a moment; a net that uses only its own layers (and torch)
-    # does not notice.
-    namespace = getattr(type(net).forward, "__globals__", nb._namespace)
-    hidden = {k: v for k, v in namespace.items()
-              if isinstance(v, (nn.Module, torch.Tensor)) and not k.startswith("_")}
-    for k in hidden:
-        del namespace[k]
+    # place it was written: the notebook. A probe runs it with the notebook's
+    # models and tensors hidden for a moment (course/probes.py); a net that
+    # uses only its own layers (and torch) does not notice.
     try:
-        try:
-            with torch.no_grad():
-                out = net(X)
-        except NameError as err:
-            name = str(err).split("'")[1] if "'" in str(err) else str(err)
-            raise AssertionError(
-                f"Net's forward uses the notebook's loose `{name}`, not a layer of its own: it works only while "
-                f"that name exists in the notebook. Use self.{name} (made in __init__) or torch.sigmoid"
-            ) from None
-    finally:
-        namespace.update(hidden)
+        out = run_beside(net, forward_alone, X)
+    except NameError as err:
+        name = str(err).split("'")[1] if "'" in str(err) else str(err)
+        raise AssertionError(
+            f"Net's forward uses the notebook's loose `{name}`, not a layer of its own: it works only while "
+            f"that name exists in the notebook. Use self.{name} (made in __init__) or torch.sigmoid"
+        ) from None
     if sorted(tuple(p.shape) for p in net.parameters()) != SHAPES:
         return  # the layers themselves are test_net's business
     with torch.no_grad():
@@ -88,15 +84,15 @@ def test_own_layers(nb):
 
 def test_trained(nb):
     net = nb.net
-    assert isinstance(net, nn.Module), f"net should be a Net(), found {type(net).__name__}"
+    assert is_instance(net, nn.Module), f"net should be a Net(), found {type_name(net)}"
     with torch.no_grad():
         final = nn.MSELoss()(net(X), Y).item()
     assert final < 0.05, (
         f"the trained net should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}: "
         "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
     )
-    held = {id(p) for group in nb.optimizer.param_groups for p in group["params"]}
-    assert all(id(p) in held for p in net.parameters()), (
+    held = run_beside(the_object(nb, "optimizer"), trained_parameters, the_object(nb, "net"))
+    assert len(held) == len(list(net.parameters())), (
         "the optimizer does not hold every parameter of net: give it net.parameters()"
     )
     history = list(nb.loss_history)
