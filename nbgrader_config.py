@@ -65,4 +65,7 @@ c.LimitedExecute.memory_limit = os.environ.get("COURSE_MEMORY_LIMIT", "4G")
 # Network for student code: "none" (a network namespace, or refuse to grade),
 # "auto" (a namespace where the machine allows one), "host" (no isolation).
 c.LimitedExecute.network = os.environ.get("COURSE_KERNEL_NETWORK", "auto")
-
+# Who student code runs as when grading as root (course/kernel_user.py):
+# "auto" (nobody, where nobody can run the course's Python; else root, with
+# a warning), "none" (the grader's own user), or a user name (insist).
+c.LimitedExecute.kernel_user = os.environ.get("COURSE_KERNEL_USER", "auto")

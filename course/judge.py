@@ -323,6 +323,10 @@ class JudgeHiddenChecks:
                 self._judge.close()
                 self._judge = None
 
+    def _kernel_reads_course_files(self):
+        # Judged here, the checks need nothing from the kernel but values.
+        return not self._judging
+
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell = kwargs["cell"]

@@ -28,6 +28,9 @@ cell that did run keeps its points. How each limit is enforced:
   talking to nbclient over zmq's ipc transport instead of TCP).
 - output: nbgrader's LimitOutput cuts outputs by lines; one output's text is
   also cut to `max_output_chars` characters (an 8 MB line stays 8 MB else).
+- user: a grader running as root runs student code as `nobody` (see
+  `kernel_user` and course/kernel_user.py), so it cannot read the hidden
+  checks or the other submissions, nor write the gradebook or the course.
 - processes: the grading worker is a child subreaper, so whatever the kernel
   leaves running (even in a new session, or double-forked) ends up its child,
   and is killed when the kernel is shut down.
@@ -37,6 +40,7 @@ import ctypes
 import glob
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -49,6 +53,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum, Integer, Unicode
 
+from course import find_course_root, kernel_user
 from course.sandbox import NETWORK_MODES
 
 # The `ename` of the error outputs this module writes: feedback shows them,
@@ -152,6 +157,7 @@ class LimitedKernelManager(AsyncKernelManager):
 
     memory_bytes = Integer(0)
     network = CaselessStrEnum(NETWORK_MODES, default_value="host")
+    user = Unicode("", help="The user the kernel runs as ('': the grader's own).")
 
     async def start_kernel(self, **kwargs):
         # Orphans of the kernel (daemons, double forks) become our children,
@@ -159,6 +165,12 @@ class LimitedKernelManager(AsyncKernelManager):
         # killing the kernel's process group misses those in a new session.
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         self._children_before = set(children_of(os.getpid()))
+        self._home = None
+        if self.user:
+            self._home = kernel_user.kernel_home(self.user)
+            env = dict(kwargs.get("env") or os.environ)
+            env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
+            kwargs["env"] = env
         return await super().start_kernel(**kwargs)
 
     async def shutdown_kernel(self, now=False, restart=False):
@@ -166,6 +178,8 @@ class LimitedKernelManager(AsyncKernelManager):
             return await super().shutdown_kernel(now=now, restart=restart)
         finally:
             reap_strays(getattr(self, "_children_before", set()))
+            if getattr(self, "_home", None):
+                shutil.rmtree(self._home, ignore_errors=True)
             if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
                 for path in glob.glob(f"{self.ip}-*"):
                     with contextlib.suppress(OSError):
@@ -179,8 +193,9 @@ class LimitedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, "-m", "course.sandbox",
-                "--memory", str(self.memory_bytes), "--network", self.network, "--", *command]
+        user = ["--user", self.user, "--home", str(self._home)] if self.user else []
+        return [sys.executable, "-m", "course.sandbox", "--memory", str(self.memory_bytes),
+                "--network", self.network, *user, "--", *command]
 
 
 class LimitedExecute(Execute):
@@ -197,6 +212,11 @@ class LimitedExecute(Execute):
         NETWORK_MODES, default_value="auto",
         help="Network for student code: none (isolate, or refuse to grade), "
              "auto (isolate where the machine allows it), host (no isolation).",
+    ).tag(config=True)
+    kernel_user = Unicode(
+        "auto", help="Who student code runs as when the grader is root: auto (nobody, where "
+                     "nobody can run this Python; else root, with a warning), none (the "
+                     "grader's own user), or a user name (that user, or refuse to grade).",
     ).tag(config=True)
     max_output_chars = Integer(
         100_000, help="Characters of text one output of a cell keeps while grading; "
@@ -219,8 +239,26 @@ class LimitedExecute(Execute):
         if isinstance(km, LimitedKernelManager):
             km.memory_bytes = parse_size(self.memory_limit) or 0
             km.network = self.network
+            km.user = self._kernel_user() or ""
             km.isolate()
         return km
+
+    def _kernel_reads_course_files(self):
+        """Whether the kernel itself must read the course's private files
+        (the hidden checks run in it): then it keeps the grader's user."""
+        return True
+
+    def _kernel_user(self):
+        """The user to run this notebook's kernel as (None: the grader's),
+        with the course's private parts closed to it."""
+        if self._kernel_reads_course_files():
+            if os.geteuid() == 0 and self.kernel_user.lower() != "none":
+                self.log.warning("The hidden checks run in the kernel: student code runs as root")
+            return None
+        user = kernel_user.choose(self.kernel_user, self.log)
+        if user:
+            kernel_user.close_course(find_course_root())
+        return user
 
     def _memory_text(self):
         limit = parse_size(self.memory_limit)

@@ -1,6 +1,7 @@
 """The kernel launcher: limits applied to a grading kernel, and only to it.
 
-    python -m course.sandbox [--memory BYTES] [--network none|auto|host] -- KERNEL COMMAND...
+    python -m course.sandbox [--memory BYTES] [--network none|auto|host]
+                             [--user NAME --home DIR] -- KERNEL COMMAND...
 
 The grader's kernel manager (course.limits.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
@@ -21,6 +22,13 @@ kills reach the kernel itself):
   grader's namespace again. `none` insists (the kernel does not start if no namespace
   can be made), `auto` isolates where the machine allows it and says so on
   stderr where it does not, `host` leaves the network alone.
+- user: started as root with `--user`, the kernel drops to that unprivileged
+  user (course/kernel_user.py picks it and checks it can run this Python):
+  then it cannot ptrace the grader, write the gradebook, the course or the
+  Python environment, nor read what is closed to others (the grader closes
+  tests/, source/, submitted/, autograded/, feedback/ and the gradebook).
+  `--home` (made by the grader, removed after the kernel) becomes its HOME
+  and TMPDIR, and holds the copy of the connection file it can read.
 - the kernel dies with its worker (PR_SET_PDEATHSIG), so a worker killed for
   running past the notebook time limit leaves no kernel behind.
 
@@ -29,7 +37,9 @@ Imports only the standard library: it runs once per kernel start.
 import ctypes
 import errno
 import os
+import pwd
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -86,6 +96,34 @@ def drop_capabilities():
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails harmlessly without CAP_SETPCAP
 
 
+def user_ids(user):
+    """(uid, gid) of a user name or number; KeyError for an unknown name."""
+    entry = pwd.getpwuid(int(user)) if str(user).isdigit() else pwd.getpwnam(user)
+    return entry.pw_uid, entry.pw_gid
+
+
+def become(user, home, command):
+    """Go on as `user` (this process, then the kernel `exec`d next), with
+    `home` as HOME and TMPDIR. The connection file named in the command
+    (0600, the grader's) is copied into `home` for the user to read.
+    Returns the command, naming the copy."""
+    uid, gid = user_ids(user)
+    command = list(command)
+    for i, arg in enumerate(command):
+        name = command[i + 1] if arg == "-f" and i + 1 < len(command) else None
+        if name and os.path.isfile(name):
+            command[i + 1] = shutil.copy(name, os.path.join(home, "kernel.json"))
+            os.chown(command[i + 1], uid, gid)
+    os.chown(home, uid, gid)
+    os.chmod(home, 0o700)
+    os.environ.update(HOME=home, TMPDIR=home, USER=str(user), LOGNAME=str(user))
+    os.environ.pop("XDG_RUNTIME_DIR", None)
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)  # for good: the real, effective and saved ids all change
+    return command
+
+
 def die_with_parent():
     _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
@@ -97,11 +135,15 @@ def main(argv=None):
         return 2
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
-    memory, network = 0, "host"
+    memory, network, user, home = 0, "host", None, None
     while options:
         name = options.pop(0)
         if name == "--memory":
             memory = int(options.pop(0))
+        elif name == "--user":
+            user = options.pop(0)
+        elif name == "--home":
+            home = options.pop(0)
         elif name == "--network":
             network = options.pop(0)
             if network not in NETWORK_MODES:
@@ -113,8 +155,10 @@ def main(argv=None):
     if not command:
         print("course.sandbox: no command after --", file=sys.stderr)
         return 2
+    if user is not None and (home is None or os.geteuid() != 0):
+        print("course.sandbox: --user needs --home, and root to switch users", file=sys.stderr)
+        return 2
 
-    die_with_parent()
     if network != "host":
         why = isolate_network()
         if why and network == "none":
@@ -128,6 +172,13 @@ def main(argv=None):
             drop_capabilities()
     if memory > 0:
         limit_memory(memory)
+    if user is not None:
+        try:
+            command = become(user, home, command)
+        except (KeyError, OSError) as e:
+            print(f"course.sandbox: cannot run the kernel as {user}: {e}", file=sys.stderr)
+            return 4
+    die_with_parent()  # after the switch: a change of user clears it
     try:
         os.execvp(command[0], command)
     except OSError as e:

@@ -25,6 +25,8 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("adversarial corpus")
     write(f"adversarial corpus: {len(entries)} submissions: {defended} fully defended, "
           f"{gaps} with known gaps (xfail), {failing} failing")
+    user, why = C.KERNEL_USER
+    write(f"student code ran as {user}" if user else f"student code ran as the grader's user: {why}")
     for e in entries:
         cells, row = C.REPORT.get(e.name, (None, None))
         score = row[0] if row else "-"

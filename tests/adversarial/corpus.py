@@ -23,10 +23,13 @@ Nothing here touches anything outside the temporary course copy it is
 graded in: the attacks find the course with `course.find_course_root()`.
 """
 import copy
+import os
 from dataclasses import dataclass, field
 from typing import Callable
 
 import nbformat
+
+from course import kernel_user
 
 STEP = "01_tensors"
 POINTS = {"check-tensors": 2, "check-slices": 2, "check-describe": 1, "check-inplace": 2}
@@ -34,6 +37,24 @@ ALL = frozenset(POINTS)
 CELL_TIMEOUT = 20     # seconds per cell (--cell-timeout)
 NOTEBOOK_TIMEOUT = 60  # seconds per notebook (--notebook-timeout)
 MEMORY_LIMIT = "2G"   # per kernel (--memory-limit)
+# The escapes and leaks are stopped by running student code as an
+# unprivileged user (course/kernel_user.py). That needs a grader running as
+# root and a Python every user can run; where either is missing, the kernel
+# runs as the grader, and those entries are known gaps.
+if os.environ.get("COURSE_KERNEL_USER", "auto").lower() == "none":
+    KERNEL_USER = (None, "COURSE_KERNEL_USER=none: student code runs as the grader's own user")
+elif os.geteuid() != 0:
+    KERNEL_USER = (None, "the grader is not root, so student code runs as the grader's own user")
+else:
+    works, why = kernel_user.check(kernel_user.DEFAULT_USER)
+    KERNEL_USER = (kernel_user.DEFAULT_USER, "") if works else (None, why)
+
+
+def as_grader(gaps):
+    """`gaps` where student code runs as the grader's own user, else none."""
+    return {} if KERNEL_USER[0] else gaps
+
+
 # {student: (cell scores, grade command's row)}, filled as the tests grade;
 # tests/adversarial/conftest.py prints it after the run.
 REPORT = {}
@@ -173,7 +194,9 @@ SPAWN = "import subprocess\n"
 
 # -- attacks on the course, run from inside the kernel --------------------------
 
-FIND_ROOT = "from course import find_course_root\nroot = find_course_root()\n"
+# The kernel runs in <course>/autograded/<student>/<step>/. (Its own search
+# for the course would stop at folders it cannot read.)
+FIND_ROOT = "from pathlib import Path\nroot = Path.cwd().parents[2]\n"
 
 WRITE_GRADEBOOK = FIND_ROOT + """\
 from nbgrader.api import Gradebook
@@ -398,34 +421,34 @@ def corpus():
                    lost={"check-slices", "check-describe", "check-inplace"}, says=("Weights only load failed",)))
     e.append(Entry("read-hidden-tests", "cheat", "prints tests/hidden/check_01_tensors.py and other students' notebooks",
                    lambda c: c.shallow(READ_HIDDEN), lost=ALL,
-                   gaps={"leak": "the kernel runs as root with the grader's files: it can read tests/hidden/ "
-                                 "and other students' submissions, and print them into its own feedback"}))
+                   gaps=as_grader({"leak": "the kernel runs as root with the grader's files: it can read tests/hidden/ "
+                                 "and other students' submissions, and print them into its own feedback"})))
     e.append(Entry("probe-access", "cheat", "asks what the kernel may read and write",
                    lambda c: c.answers(make_tensors=PROBE + c.solved("make-tensors")),
-                   gaps={"leak": "the kernel runs as root: it may write the gradebook, source/, tests/hidden/, "
-                                 "and even the course package and the torch that the grader itself imports"}))
+                   gaps=as_grader({"leak": "the kernel runs as root: it may write the gradebook, source/, tests/hidden/, "
+                                 "and even the course package and the torch that the grader itself imports"})))
 
     # -- escape: attacks on the course, each graded in its own copy ---------
     e.append(Entry("write-gradebook", "escape", "gives itself full marks and the others 0 in gradebook.db",
                    lambda c: c.shallow(WRITE_GRADEBOOK), lost=ALL, alone=True,
-                   gaps={"score": "the kernel can open gradebook.db and set manual_score, which "
+                   gaps=as_grader({"score": "the kernel can open gradebook.db and set manual_score, which "
                                   "autograde keeps: the cheat gets full marks",
                          "isolation": "the kernel can rewrite other students' grades in gradebook.db",
-                         "witness": "the kernel sets the manual_score of the witness graded beside it to 0"}))
+                         "witness": "the kernel sets the manual_score of the witness graded beside it to 0"})))
     e.append(Entry("write-source", "escape", "edits source/ and release/ and adds a file",
                    lambda c: c.answers(make_tensors=WRITE_SOURCE + c.solved("make-tensors")),
                    alone=True,
-                   gaps={"isolation": "the kernel can write source/ and release/ of the course"}))
+                   gaps=as_grader({"isolation": "the kernel can write source/ and release/ of the course"})))
     e.append(Entry("tamper-hidden-checks", "escape", "rewrites tests/hidden/check_01_tensors.py to pass everything",
                    lambda c: c.shallow(TAMPER_CHECKS), lost=ALL, alone=True,
-                   gaps={"score": "the kernel can rewrite tests/hidden/check_01_tensors.py before the judge "
+                   gaps=as_grader({"score": "the kernel can rewrite tests/hidden/check_01_tensors.py before the judge "
                                   "imports it: its wrong answers pass",
-                         "isolation": "the kernel can rewrite the hidden checks of the course"}))
+                         "isolation": "the kernel can rewrite the hidden checks of the course"})))
     e.append(Entry("vandalize-others", "escape", "overwrites other students' submitted, autograded and feedback files",
                    lambda c: c.answers(make_tensors=VANDALIZE + c.solved("make-tensors")),
                    alone=True,
-                   gaps={"isolation": "the kernel can overwrite other students' submissions, autograded "
-                                      "notebooks and feedback"}))
+                   gaps=as_grader({"isolation": "the kernel can overwrite other students' submissions, autograded "
+                                      "notebooks and feedback"})))
     return e
 
 

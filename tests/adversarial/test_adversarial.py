@@ -28,6 +28,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -236,9 +237,20 @@ def listener():
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory, listener):
+def open_folder():
+    """A folder every user may enter, as an instructor's home or /srv is:
+    what keeps the kernel out of the course must be the grader's doing, not
+    pytest's private temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="course-adversarial-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def context(open_folder, listener):
     os.environ.pop("COURSE_DB_URL", None)
-    root = classroom.new_course(tmp_path_factory.mktemp("adversarial") / "course", [C.STEP])
+    root = classroom.new_course(open_folder / "adversarial" / "course", [C.STEP])
     return C.Context(classroom.reference(root, C.STEP), classroom.untouched(root, C.STEP),
                      port=listener.port, token=f"adv{uuid.uuid4().hex[:10]}"), root
 
@@ -305,13 +317,13 @@ def batch(context):
 
 
 @pytest.fixture(scope="module")
-def alone(batch, tmp_path_factory):
+def alone(batch, open_folder):
     """{entry: Graded}: each attack on the course graded in its own copy of
     the graded batch, next to a witness."""
     ctx = C.Context(classroom.reference(batch.root, C.STEP), classroom.untouched(batch.root, C.STEP))
     runs = {}
     for entry in ALONE:
-        root = tmp_path_factory.mktemp(entry.name) / "course"
+        root = open_folder / entry.name / "course"
         shutil.copytree(batch.root, root, symlinks=True)
         C.write_submission(root, entry.name, entry.build(ctx))
         C.write_submission(root, WITNESS, ctx.reference)
