@@ -30,6 +30,9 @@ mkdir -p logs
 # Slurm's task does not run as root: the kernel's network namespace then
 # needs unprivileged user namespaces (COURSE_KERNEL_NETWORK=auto grades
 # anyway and says so; =none refuses).
+# Not root either, student code runs as this job's user and can read what
+# it can: run grading jobs from an account that holds the course only, or
+# as root (the kernel then runs as nobody: COURSE_KERNEL_USER).
 exec .venv/bin/python -m course grade "$STEPS" \
     --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}" \
     --log-dir "logs/shard-${SLURM_ARRAY_TASK_ID}" \
