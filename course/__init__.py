@@ -19,8 +19,11 @@ def find_course_root(start=None):
     """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
-            return folder
+        try:
+            if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
+                return folder
+        except PermissionError:  # a grading kernel's user may not look into every folder above it
+            continue
     raise FileNotFoundError(
         f"No course directory found above {here}: expected a folder with "
         "nbgrader_config.py and source/. Run this from inside the course directory."
