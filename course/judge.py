@@ -32,7 +32,6 @@ import asyncio
 import base64
 import builtins
 import io
-import operator
 import os
 import queue
 import re
@@ -44,6 +43,7 @@ from nbformat.notebooknode import NotebookNode
 from course import find_course_root
 from course.grading import HIDDEN_DIR, CheckFailed, missing_name_message, run_check
 from course.limits import LimitedExecute
+from course.probes import identities, mro_names
 
 HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
 JUDGED_FLAG = re.compile(r"^JUDGED_OUTSIDE_THE_KERNEL = True\s*$", re.MULTILINE)
@@ -81,6 +81,14 @@ def is_instance(obj, cls):
     if isinstance(obj, Remote):
         return f"{cls.__module__}.{cls.__qualname__}" in obj._mro
     return isinstance(obj, cls)
+
+
+def is_subclass(obj, cls):
+    """Whether obj is a class that inherits from cls, also for a class living
+    in the student's kernel: its MRO comes back as names, compared here."""
+    if isinstance(obj, Remote):
+        return "builtins.type" in obj._mro and f"{cls.__module__}.{cls.__qualname__}" in run_beside(obj, mro_names)
+    return isinstance(obj, type) and issubclass(obj, cls)
 
 
 def type_name(obj):
@@ -153,9 +161,11 @@ def the_object(nb, name):
 
 
 def same_object(nb, name, other):
-    """Whether the notebook's `name` and `other` are one object (`y is x1`),
-    asked where they live: values fetched from the kernel are copies."""
-    return run_beside(the_object(nb, name), operator.is_, the_object(nb, other))
+    """Whether the notebook's `name` and `other` are one object (`y is x1`):
+    their ids, asked where they live (values fetched from the kernel are
+    copies), compared here."""
+    first, second = run_beside(the_object(nb, name), identities, the_object(nb, other))
+    return first == second
 
 
 class Judge:
