@@ -7,6 +7,8 @@ The kernel's torch and builtins may be patched by the student: so the
 probes answer with data (ids of objects, names, shapes, tensors), never
 with a yes or no, and the check compares that data outside the kernel.
 """
+import copy
+
 import torch
 
 
@@ -192,11 +194,16 @@ def one_step(optimizer, func, inputs, targets):
     func's output depends on (parameters_used): its shape, its id, and its
     values before and after one step of the optimizer on the MSE loss of
     func(inputs) against targets (compared by the check, not here, where
-    torch may be patched). Everything is put back afterwards, so the
-    notebook's trained network stays as it was."""
+    torch may be patched). Everything is put back afterwards: the
+    parameters, their .grad, and the optimizer's state (momentum buffers,
+    Adam's moments and step counts), so the notebook's trained network and
+    its optimizer stay as they were."""
     used = parameters_used(func, inputs)
     held = _held(optimizer)
     saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
+    # load_state_dict copies the saved tensors back into the optimizer's own
+    # state, so the copy must not share them with the state the step changes.
+    state = copy.deepcopy(optimizer.state_dict())
     try:
         optimizer.zero_grad()
         torch.nn.MSELoss()(func(inputs), targets).backward()
@@ -207,4 +214,5 @@ def one_step(optimizer, func, inputs, targets):
             for p, value, grad in saved:
                 p.copy_(value)
                 p.grad = grad
+        optimizer.load_state_dict(state)
     return held, [(tuple(p.shape), id(p), value, new) for (p, value, _), new in zip(saved, after)]
