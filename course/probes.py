@@ -1,11 +1,15 @@
 """Small questions the hidden checks ask about a student's object through
 course.judge.run_beside: under the judge they run in the student's kernel
-(so they must be importable there) and only their plain answer comes back;
-run by hand, they run right here.
+and only their plain answer comes back; run by hand, they run right here.
 
-The kernel's torch and builtins may be patched by the student: so the
-probes answer with data (ids of objects, names, shapes, tensors), never
-with a yes or no, and the check compares that data outside the kernel.
+Under the judge this file's text is sent to the kernel and run there as a
+fresh module (course/kernel_side.py, fresh_function), so a student who
+patches course.probes in their kernel, or puts a fake one in sys.modules,
+does not change what runs. But `torch` and the builtins this module uses
+are the kernel's, which may be patched: so the probes answer with data
+(ids of objects, names, shapes, tensors), never with a yes or no, and the
+check compares that data outside the kernel. The same goes for the
+functions of course/vision.py that checks send (layers_of, layer_shapes).
 """
 import copy
 
