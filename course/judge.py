@@ -19,6 +19,19 @@ hidden checks do not run in that kernel at all:
 4. A failed check appends an error to the cell's outputs, which is what
    nbgrader scores as 0 and shows in the feedback: the message, not the code.
 
+Some questions need the object itself, where it lives (which tensors an
+optimizer holds, what autograd sees): `run_beside` sends a probe function
+(course/probes.py, course/vision.py) to the kernel and runs it there. A
+function of the `course` package is not sent by reference, which the kernel
+would resolve through its own, patchable, sys.modules (the student may have
+replaced course.probes.trains with a liar, or put a fake course.probes
+there): the judge sends the text of the function's module, read from its own
+copy of the file, once per session, and the kernel runs the function from a
+fresh module made from that text (course/kernel_side.py). Imports inside that
+module still go through the kernel's sys.modules, so its `torch` may be
+patched: probes return data (ids of objects, names, shapes, tensors) and the
+checks, here, make every yes/no decision from it.
+
 The student's kernel can still lie about values (return a tensor it did not
 compute with the model it defines), but it can no longer change what the
 checks do with them, nor whether a failure counts.
@@ -32,23 +45,28 @@ import asyncio
 import base64
 import builtins
 import io
-import operator
 import os
 import queue
 import re
+import sys
+import types
+from functools import lru_cache
 from pathlib import Path
 
 import torch
 from nbformat.notebooknode import NotebookNode
 
+import course
 from course import find_course_root
 from course.grading import HIDDEN_DIR, CheckFailed, missing_name_message, run_check
 from course.limits import LimitedExecute
+from course.probes import identities, mro_names
 
 HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
 JUDGED_FLAG = re.compile(r"^JUDGED_OUTSIDE_THE_KERNEL = True\s*$", re.MULTILINE)
 KERNEL_SIDE = Path(__file__).with_name("kernel_side.py")
 MAX_REPLY_CHARS = 1 << 30
+COURSE_PACKAGE = Path(course.__file__).resolve().parent
 
 
 class StudentCodeError(Exception):
@@ -81,6 +99,14 @@ def is_instance(obj, cls):
     if isinstance(obj, Remote):
         return f"{cls.__module__}.{cls.__qualname__}" in obj._mro
     return isinstance(obj, cls)
+
+
+def is_subclass(obj, cls):
+    """Whether obj is a class that inherits from cls, also for a class living
+    in the student's kernel: its MRO comes back as names, compared here."""
+    if isinstance(obj, Remote):
+        return "builtins.type" in obj._mro and f"{cls.__module__}.{cls.__qualname__}" in run_beside(obj, mro_names)
+    return isinstance(obj, type) and issubclass(obj, cls)
 
 
 def type_name(obj):
@@ -153,9 +179,31 @@ def the_object(nb, name):
 
 
 def same_object(nb, name, other):
-    """Whether the notebook's `name` and `other` are one object (`y is x1`),
-    asked where they live: values fetched from the kernel are copies."""
-    return run_beside(the_object(nb, name), operator.is_, the_object(nb, other))
+    """Whether the notebook's `name` and `other` are one object (`y is x1`):
+    their ids, asked where they live (values fetched from the kernel are
+    copies), compared here."""
+    first, second = run_beside(the_object(nb, name), identities, the_object(nb, other))
+    return first == second
+
+
+@lru_cache(maxsize=None)
+def module_source(name):
+    """The text of the course module `name`, read from the judge's own copy."""
+    return Path(sys.modules[name].__file__).read_text()
+
+
+def sent_as_source(func):
+    """Whether func is a function of the `course` package, which goes to the
+    kernel as its module's source rather than by reference (see Judge.encode).
+    The standard library's and torch's functions (operator.is_, torch.sigmoid)
+    and classes (nn.Linear) still go by reference."""
+    if not isinstance(func, types.FunctionType):
+        return False
+    name = func.__module__ or ""
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    return (name == "course" or name.startswith("course.")) and path is not None and \
+        Path(path).resolve().is_relative_to(COURSE_PACKAGE)
 
 
 class Judge:
@@ -168,6 +216,7 @@ class Judge:
         self.client = BlockingKernelClient()
         self.client.load_connection_info(connection_info)
         self.client.start_channels(iopub=False, stdin=False, hb=False)
+        self._sources_sent = set()  # course modules whose text the kernel has
         source = KERNEL_SIDE.read_text()
         # A fresh namespace in the kernel, so this does not depend on what the
         # student left in sys.modules; it still runs in their process and is
@@ -219,6 +268,14 @@ class Judge:
     def encode(self, value):
         if isinstance(value, Remote):
             return ("handle", value._key)
+        if sent_as_source(value):
+            # (module, qualified name, the module's text the first time):
+            # the kernel takes the function from a fresh module made from
+            # that text, never from its own sys.modules (kernel_side.decode).
+            name = value.__module__
+            source = None if name in self._sources_sent else module_source(name)
+            self._sources_sent.add(name)
+            return ("function", name, value.__qualname__, source)
         if type(value) in (list, tuple):
             return (type(value).__name__, [self.encode(v) for v in value])
         if type(value) is dict:
@@ -256,7 +313,9 @@ class Judge:
 
     def call(self, func, args, kwargs):
         """func(*args, **kwargs) in the kernel: func is a Remote, or a function
-        importable there (sent by reference, like course.vision.layer_shapes)."""
+        of the `course` package (course.probes.one_step, course.vision.layer_shapes:
+        sent as its module's source, see encode), or one the kernel can import
+        (the standard library's or torch's: sent by reference)."""
         _, result, after = self.send(
             "call", self.encode(func), [self.encode(a) for a in args], {k: self.encode(v) for k, v in kwargs.items()}
         )
@@ -280,7 +339,13 @@ class Judge:
 def run_beside(obj, func, *args):
     """func(obj, *args), run where obj lives: in the student's kernel when obj
     is a Remote (for what needs the object itself, such as forward hooks on a
-    model; only the result comes back), else here."""
+    model; only the result comes back), else here.
+
+    A course function runs there from a fresh copy of its module, made from
+    the judge's own text of it, so patching course.probes in the kernel does
+    not reach it; but what that module imports (torch) is the kernel's, and
+    the kernel may lie: func should return data (ids, names, tensors) for
+    the check to judge here, not a yes or no."""
     if isinstance(obj, Remote):
         return obj._judge.call(func, (obj, *args), {})
     return func(obj, *args)

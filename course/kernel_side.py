@@ -8,6 +8,16 @@ Whatever runs here may be tampered with by the student's code, so it is
 only trusted to move values: every answer goes back as `torch.save` bytes,
 which the judge reads with `torch.load(weights_only=True)` (plain data and
 tensors, never code), and the judge decides pass or fail by itself.
+
+The functions the judge runs here (course/probes.py...) come as the text of
+their module, never by reference: a reference would be resolved through this
+kernel's sys.modules, where the student may have patched course.probes or
+put a fake in its place. Each module's text is made into a fresh module
+object here (see fresh_function), not registered in sys.modules. Its own
+imports (torch, IPython) still come from this kernel's sys.modules, and may
+be patched too: which is why the functions return data and the judge, not
+this side, says yes or no. This namespace itself lives in the student's
+process, like everything here: it moves values, it decides nothing.
 """
 import base64
 import io
@@ -17,6 +27,8 @@ import torch
 MAX_ITEMS = 100_000  # a longer list or dict goes back as a handle
 
 handles = {}
+sources = {}  # module name: its text, as the judge sent it (once per session)
+modules = {}  # module name: the namespace of the fresh module made from it
 
 
 def _handle(obj):
@@ -51,11 +63,36 @@ def encode(obj, depth=0):
     return _handle(obj)
 
 
+def fresh_function(module, qualname, source=None):
+    """The function `qualname` of a fresh module made from the judge's text of
+    `module` (sent the first time only, kept in `sources`): executed in a new
+    namespace of its own, which sys.modules never sees, so that what the
+    student did to sys.modules[module] does not matter. The imports that
+    text makes are resolved by this kernel as usual."""
+    if source is not None:
+        sources[module] = source
+        modules.pop(module, None)
+    if module not in modules:
+        if module not in sources:
+            raise LookupError(f"the judge never sent the text of {module}")
+        namespace = {"__name__": module, "__file__": f"<the judge's copy of {module}>"}
+        exec(compile(sources[module], namespace["__file__"], "exec"), namespace)
+        modules[module] = namespace
+    head, *rest = qualname.split(".")
+    obj = modules[module][head]
+    for attr in rest:
+        obj = getattr(obj, attr)
+    return obj
+
+
 def decode(data):
-    """An argument from the judge: a handle to an object here, or a value."""
+    """An argument from the judge: a handle to an object here, a course
+    function (see fresh_function), or a value."""
     kind = data[0]
     if kind == "handle":
         return handles[data[1]]
+    if kind == "function":
+        return fresh_function(*data[1:])
     if kind == "list":
         return [decode(x) for x in data[1]]
     if kind == "tuple":
@@ -101,7 +138,7 @@ def serve(namespace, request):
         return ("ok", ("value", len(handles[key])))
     if op == "call":
         func_ref, call_args, call_kwargs = args
-        func = decode(func_ref)  # a handle, or a function sent by reference
+        func = decode(func_ref)  # a handle, a course function, or one sent by reference
         values = [_on_device_of(func, decode(a)) for a in call_args]
         kwvalues = {k: _on_device_of(func, decode(v)) for k, v in call_kwargs.items()}
         result = func(*values, **kwvalues)

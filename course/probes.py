@@ -1,7 +1,18 @@
 """Small questions the hidden checks ask about a student's object through
 course.judge.run_beside: under the judge they run in the student's kernel
-(so they must be importable there) and only their plain answer comes back;
-run by hand, they run right here."""
+and only their plain answer comes back; run by hand, they run right here.
+
+Under the judge this file's text is sent to the kernel and run there as a
+fresh module (course/kernel_side.py, fresh_function), so a student who
+patches course.probes in their kernel, or puts a fake one in sys.modules,
+does not change what runs. But `torch` and the builtins this module uses
+are the kernel's, which may be patched: so the probes answer with data
+(ids of objects, names, shapes, tensors), never with a yes or no, and the
+check compares that data outside the kernel. The same goes for the
+functions of course/vision.py that checks send (layers_of, layer_shapes).
+"""
+import copy
+
 import torch
 
 
@@ -27,9 +38,20 @@ def value_and_slopes(func, *inputs):
     return out, slopes
 
 
-def trains(optimizer, tensor):
-    """Whether `optimizer` holds `tensor` itself among its parameters."""
-    return any(p is tensor for group in optimizer.param_groups for p in group["params"])
+def identities(*objs):
+    """The id() of each object, where they live: the same id is the same
+    object (`y is x1`), compared by the caller."""
+    return [id(obj) for obj in objs]
+
+
+def _held(optimizer):
+    return [id(p) for group in optimizer.param_groups for p in group["params"]]
+
+
+def held_ids(optimizer, *tensors):
+    """The ids of the tensors `optimizer` holds, and the ids of `tensors`:
+    the check sees whether each of these is among those (it trains it)."""
+    return _held(optimizer), identities(*tensors)
 
 
 def _copied(value):
@@ -49,7 +71,8 @@ def calls_with_grads(func, model, grads_per_call, *args):
     model's parameters those gradients: .grad does not cross the wire
     (torch.save drops it), so a check sends them beside the model.
     Returns the results (copied at once), the parameters after the last
-    call, and whether they are still the model's own parameter objects."""
+    call, and the ids of the model's parameters before the first call and
+    after the last (the same ids: still its own parameter objects)."""
     params = list(model.parameters())
     results = []
     for grads in grads_per_call:
@@ -58,20 +81,19 @@ def calls_with_grads(func, model, grads_per_call, *args):
                 p.grad = g.to(p.device).clone()
         results.append(_copied(func(model, *args)))
     after = list(model.parameters())
-    same = len(after) == len(params) and all(a is p for a, p in zip(after, params))
-    return results, after, same
+    return results, after, identities(*params), identities(*after)
 
 
-def trained_parameters(optimizer, model):
-    """The names of the model's parameters that `optimizer` holds itself."""
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    return [name for name, p in model.named_parameters() if id(p) in held]
+def named_parameter_ids(optimizer, model):
+    """The ids of the tensors `optimizer` holds, and (name, id) of each of
+    the model's parameters: the check sees which names the optimizer trains."""
+    return _held(optimizer), [(name, id(p)) for name, p in model.named_parameters()]
 
 
-def is_attribute(obj, owner, name):
-    """Whether obj is owner.<name> itself, not a copy (`weight_grad is
-    layer.weight`): asked where both live."""
-    return obj is getattr(owner, name)
+def attribute_ids(obj, owner, name):
+    """The ids of obj and of owner.<name> (the same: obj is that attribute
+    itself, `weight_grad is layer.weight`), asked where both live."""
+    return id(obj), id(getattr(owner, name))
 
 
 def seeded(obj, seed, func, *args):
@@ -111,14 +133,16 @@ def with_recording_loader(func, model, inputs, targets, *args):
     return result, data.reads
 
 
-def is_module_class(obj):
-    """Whether obj is a class that inherits from nn.Module."""
-    return isinstance(obj, type) and issubclass(obj, torch.nn.Module)
+def mro_names(cls):
+    """The classes a class inherits from (its __mro__), as "module.qualname"
+    names: course.judge.is_subclass looks for the base among them."""
+    return [f"{c.__module__}.{c.__qualname__}" for c in cls.__mro__]
 
 
-def shares_parameters(model, other):
-    """Whether two models hold any parameter object in common."""
-    return bool({id(p) for p in model.parameters()} & {id(p) for p in other.parameters()})
+def parameter_ids(*models):
+    """For each model, the ids of its parameters (two models share a
+    parameter when a same id is in both)."""
+    return [identities(*model.parameters()) for model in models]
 
 
 def forward_alone(model, *inputs):
@@ -170,14 +194,20 @@ def parameters_used(func, *inputs):
 
 
 def one_step(optimizer, func, inputs, targets):
-    """For each parameter func's output depends on (parameters_used): its
-    shape, whether `optimizer` holds it, and its values before and after one
-    step of it on the MSE loss of func(inputs) against targets (compared by
-    the check, not here, where torch may be patched). Everything is put
-    back afterwards, so the notebook's trained network stays as it was."""
+    """The ids of the tensors `optimizer` holds, and for each parameter
+    func's output depends on (parameters_used): its shape, its id, and its
+    values before and after one step of the optimizer on the MSE loss of
+    func(inputs) against targets (compared by the check, not here, where
+    torch may be patched). Everything is put back afterwards: the
+    parameters, their .grad, and the optimizer's state (momentum buffers,
+    Adam's moments and step counts), so the notebook's trained network and
+    its optimizer stay as they were."""
     used = parameters_used(func, inputs)
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    held = _held(optimizer)
     saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
+    # load_state_dict copies the saved tensors back into the optimizer's own
+    # state, so the copy must not share them with the state the step changes.
+    state = copy.deepcopy(optimizer.state_dict())
     try:
         optimizer.zero_grad()
         torch.nn.MSELoss()(func(inputs), targets).backward()
@@ -188,4 +218,5 @@ def one_step(optimizer, func, inputs, targets):
             for p, value, grad in saved:
                 p.copy_(value)
                 p.grad = grad
-    return [(tuple(p.shape), id(p) in held, value, new) for (p, value, _), new in zip(saved, after)]
+        optimizer.load_state_dict(state)
+    return held, [(tuple(p.shape), id(p), value, new) for (p, value, _), new in zip(saved, after)]

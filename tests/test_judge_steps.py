@@ -5,6 +5,12 @@ torch's comparisons to always say "equal" and turns the in-kernel checks
 off still loses exactly the points of that mistake. Under the old in-kernel
 grading this cheat would have passed every hidden check.
 
+A second cheat lies through the probes instead (PROBE_PATCH): it replaces
+the functions of course.probes and course.vision that the checks send to the
+kernel, and the `is` the judge asks with, and puts a fake course.probes in
+sys.modules. Sent by reference, the kernel would have run those liars; the
+judge sends their source instead, and decides from the data they return.
+
 Only the cheap steps are graded here (no image step trains a network); the
 image steps' checks go through the same judge, in tests/test_grading.py."""
 import pytest
@@ -16,6 +22,7 @@ from tests.conftest import REPO
 from tests.mistakes import all_mistakes
 
 STUDENT = "cheat"
+PROBE_STUDENT = "probe-cheat"
 
 # Runs in the student's kernel before the wrong answer.
 PATCH = (
@@ -60,38 +67,116 @@ CHEATS = {
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
 
+# Runs in the student's kernel before the wrong answer: every probe the
+# checks send to the kernel, under its old name and its new one, answers
+# what a right answer would, whatever it is asked; so do `is` and
+# course.vision.layers_of; and course.probes in sys.modules is a fake made
+# of the same liars, which says yes to any other name.
+PROBE_PATCH = (
+    "import _operator, operator, sys, types\n"
+    "import torch, course.probes, course.vision\n"
+    "def _ids(*objs):\n"
+    "    return [id(o) for o in objs]\n"
+    "_liars = dict(\n"
+    "    trains=lambda optimizer, tensor: True,\n"
+    "    is_attribute=lambda obj, owner, name: False,\n"
+    "    shares_parameters=lambda model, other: False,\n"
+    "    is_module_class=lambda obj: True,\n"
+    "    trained_parameters=lambda optimizer, model: [n for n, _ in model.named_parameters()],\n"
+    "    held_ids=lambda optimizer, *tensors: (_ids(*tensors), _ids(*tensors)),\n"
+    "    named_parameter_ids=lambda optimizer, model: ([0], [(n, 0) for n, _ in model.named_parameters()]),\n"
+    "    parameter_ids=lambda *models: [[i] for i, _ in enumerate(models)],\n"
+    "    attribute_ids=lambda obj, owner, name: (1, 2),\n"
+    "    identities=lambda *objs: [0 for _ in objs],\n"
+    "    mro_names=lambda cls: ['torch.nn.modules.module.Module'],\n"
+    ")\n"
+    "for _name, _liar in _liars.items():\n"
+    "    setattr(course.probes, _name, _liar)\n"
+    "course.vision.layers_of = lambda model, kind: [kind(784, 128), kind(128, 10)]\n"
+    "operator.is_ = _operator.is_ = lambda a, b: True\n"
+    "_fake = types.ModuleType('course.probes')\n"
+    "_fake.__dict__.update(vars(course.probes), **_liars)\n"
+    "def _yes(name):\n"
+    "    if name.startswith('__'):\n"
+    "        raise AttributeError(name)\n"
+    "    return lambda *a, **k: True\n"
+    "_fake.__getattr__ = _yes\n"
+    "sys.modules['course.probes'] = _fake\n"
+)
 
-def cheat(step):
-    """(the mistake, its answers with PATCH before the first of them)."""
-    mistake = CHEATS[step]
+# Per cheap step, a wrong answer whose points a probe decides: behind
+# PROBE_PATCH it kept them when the functions went to the kernel by reference.
+PROBE_CHEATS = {
+    "03_bare_minimum": {  # a right model, given a copy of x1: `y is x1` is asked with operator.is_
+        "answers": {"model": "def model(x):\n    return x\n\n\ny = model(x1.clone())"},
+        "fails": {"check-model": "y should be x1 itself"},
+    },
+    "07_weight_update": "weight-only-optimizer",  # which parameters the optimizer holds
+    "11_nn_module": {  # every Net() gets the same two layers: their parameters are shared
+        "answers": {"net-class": (
+            "shared1, shared2 = nn.Linear(4, 2), nn.Linear(2, 1)\n\n\n"
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.fc1, self.fc2 = shared1, shared2\n\n"
+            "    def forward(self, x):\n"
+            "        return torch.sigmoid(self.fc2(torch.sigmoid(self.fc1(x))))"
+        )},
+        "fails": {"check-net": "two Net() objects share their parameters"},
+    },
+}
+PROBE_JUDGED = [s for s in PROBE_CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
+
+
+def cheat(step, cheats=CHEATS, patch=PATCH):
+    """(the mistake, its answers with `patch` before the first of them)."""
+    mistake = cheats[step]
     if isinstance(mistake, str):
         mistake = all_mistakes()[step][mistake]
     answers = dict(mistake["answers"])
     first = next(iter(answers))
-    answers[first] = PATCH + answers[first]
+    answers[first] = patch + answers[first]
     return mistake, answers
+
+
+def probe_cheat(step):
+    return cheat(step, PROBE_CHEATS, PROBE_PATCH)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = classroom.new_course(tmp_path_factory.mktemp("course"), JUDGED)
+    steps = list(dict.fromkeys(JUDGED + PROBE_JUDGED))
+    root = classroom.new_course(tmp_path_factory.mktemp("course"), steps)
     for step in JUDGED:
         classroom.submit(root, STUDENT, step,
                          instructor.with_cells(classroom.reference(root, step), cheat(step)[1]))
-    results = grade.grade(root, JUDGED, students=[STUDENT], feedback=False, progress=False)
+    for step in PROBE_JUDGED:
+        classroom.submit(root, PROBE_STUDENT, step,
+                         instructor.with_cells(classroom.reference(root, step), probe_cheat(step)[1]))
+    results = grade.grade(root, steps, students=[STUDENT, PROBE_STUDENT], feedback=False, progress=False)
     assert not [r for r in results if r.failed], [r.message for r in results if r.failed]
     return root
 
 
 def test_every_cheat_is_judged():
     assert JUDGED == list(CHEATS), f"not judged outside the kernel: {sorted(set(CHEATS) - set(JUDGED))}"
+    assert PROBE_JUDGED == list(PROBE_CHEATS), (
+        f"not judged outside the kernel: {sorted(set(PROBE_CHEATS) - set(PROBE_JUDGED))}")
 
 
-@pytest.mark.parametrize("step", JUDGED)
-def test_patched_torch_still_loses_the_points(graded, step):
-    mistake, _ = cheat(step)
-    for grade_id, (score, max_score, output) in instructor.cell_results(graded, step, STUDENT).items():
+def _loses_exactly_its_points(root, step, student, mistake):
+    for grade_id, (score, max_score, output) in instructor.cell_results(root, step, student).items():
         if grade_id in mistake["fails"]:
             assert score == 0, f"{step} {grade_id}: the cheat kept {score} of {max_score} points:\n{output[-1500:]}"
         else:
             assert score == max_score, f"{step} {grade_id}: scored {score} of {max_score}:\n{output[-1500:]}"
+
+
+@pytest.mark.parametrize("step", JUDGED)
+def test_patched_torch_still_loses_the_points(graded, step):
+    _loses_exactly_its_points(graded, step, STUDENT, cheat(step)[0])
+
+
+@pytest.mark.parametrize("step", PROBE_JUDGED)
+def test_patched_probes_still_lose_the_points(graded, step):
+    _loses_exactly_its_points(graded, step, PROBE_STUDENT, probe_cheat(step)[0])

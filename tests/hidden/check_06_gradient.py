@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 
 from course.judge import run_beside, same_object, the_object
-from course.probes import calls_with_grads, is_attribute
+from course.probes import attribute_ids, calls_with_grads
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
@@ -27,6 +27,13 @@ def _same(got, expected):
     )
 
 
+def _is_attribute(nb, name, owner, attr):
+    """Whether the notebook's `name` is `owner.attr` itself: their ids, asked
+    where they live (course/probes.py), compared here."""
+    obj_id, attr_id = run_beside(the_object(nb, name), attribute_ids, the_object(nb, owner), attr)
+    return obj_id == attr_id
+
+
 def test_backward(nb):
     layer, x1, y = nb.linear_layer1, nb.x1, nb.target_y
     dw, db, dx = _analytic(layer.weight, layer.bias, x1, y)
@@ -35,10 +42,9 @@ def test_backward(nb):
         ("bias_grad", nb.bias_grad, db, "linear_layer1.bias"),
         ("x1_grad", nb.x1_grad, dx, "x1"),
     ):
-        # `is` asked where the tensors live: fetched values are copies.
+        # `is` asked where the tensors live (fetched values are copies): their ids.
         itself = same_object(nb, name, "x1") or any(
-            run_beside(the_object(nb, name), is_attribute, the_object(nb, "linear_layer1"), attr)
-            for attr in ("weight", "bias")
+            _is_attribute(nb, name, "linear_layer1", attr) for attr in ("weight", "bias")
         )
         assert got is not None, f"{name} is None: .grad stays None until loss.backward() runs"
         assert isinstance(got, torch.Tensor), f"{name} should be the tensor {tensor}.grad, found {type(got).__name__}"
@@ -127,7 +133,7 @@ def _fresh(nb):
     # Three calls on one layer, in the kernel (course/probes.py); before the
     # third, as if some earlier backward() had left gradients behind.
     leftover = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
-    results, _, _ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
+    results, *_ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
     for call, result in zip(("first", "second", "third"), results):
         assert isinstance(result, tuple) and len(result) == 2, (
             f"gradients should return a pair (weight_grad, bias_grad), found {type(result).__name__}"

@@ -66,8 +66,8 @@ def test_network(nb):
 def test_optimizer(nb):
     # Which parameters of forward the optimizer holds, and which one step of
     # it moves: tried in the kernel, then everything put back (course/probes.py).
-    report = run_beside(the_object(nb, "optimizer"), one_step, the_object(nb, "forward"), X, Y)
-    missing = [shape for shape, held, _, _ in report if not held]
+    held, report = run_beside(the_object(nb, "optimizer"), one_step, the_object(nb, "forward"), X, Y)
+    missing = [shape for shape, tensor, _, _ in report if tensor not in held]
     assert not missing, (
         "the optimizer was not given " + ", ".join(SHAPES.get(shape, f"a parameter of shape {shape}")
                                                    for shape in missing)

@@ -5,8 +5,8 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.judge import is_instance, run_beside, the_object, type_name
-from course.probes import forward_alone, is_module_class, shares_parameters, trained_parameters
+from course.judge import is_instance, is_subclass, run_beside, the_object, type_name
+from course.probes import forward_alone, named_parameter_ids, parameter_ids
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
@@ -18,7 +18,7 @@ SHAPES = [(1,), (1, 2), (2,), (2, 4)]
 
 def _new_net(nb):
     Net = the_object(nb, "Net")
-    assert run_beside(Net, is_module_class), (
+    assert is_subclass(Net, nn.Module), (
         f"Net should be a class that inherits from nn.Module (class Net(nn.Module): ...), found {Net!r:.80}"
     )
     return Net()
@@ -39,7 +39,8 @@ def test_net(nb):
         f"nn.Linear(2, 1), found {len(shapes)}: {shapes}. Only layers stored on self in __init__ "
         "(self.fc1 = nn.Linear(4, 2)) are registered; a layer inside a plain Python list is not"
     )
-    assert not run_beside(a, shares_parameters, b), (
+    ids_a, ids_b = run_beside(a, parameter_ids, b)  # compared here, not in the kernel
+    assert not set(ids_a) & set(ids_b), (
         "two Net() objects share their parameters: make the layers inside __init__ (self.fc1 = nn.Linear(4, 2)), "
         "so every Net() gets its own"
     )
@@ -91,8 +92,9 @@ def test_trained(nb):
         f"the trained net should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}: "
         "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
     )
-    held = run_beside(the_object(nb, "optimizer"), trained_parameters, the_object(nb, "net"))
-    assert len(held) == len(list(net.parameters())), (
+    held_ids, named = run_beside(the_object(nb, "optimizer"), named_parameter_ids, the_object(nb, "net"))
+    held = [name for name, i in named if i in held_ids]
+    assert len(held) == len(named) == len(list(net.parameters())), (
         "the optimizer does not hold every parameter of net: give it net.parameters()"
     )
     history = list(nb.loss_history)
