@@ -3,12 +3,14 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback, so it says what was expected and what was found."""
 import torch
 
+from course.judge import type_name
+
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def _expect_floats(name, t, values):
-    assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type(t).__name__}"
+    assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type_name(t)}"
     assert t.dtype == torch.float32, (
         f"{name} should hold floats (torch.float32), found {t.dtype}: write 1.0 instead of 1, "
         "or pass dtype=torch.float32"
@@ -33,7 +35,7 @@ def test_slices(nb):
         ("third_column", nb.third_column, x2[:, 2], "entry 2 (the third, counting from 0) of every row of x2"),
         ("first_entries", nb.first_entries, x3[:, 0, 0], "the first entry of the first row of each grid of x3"),
     ):
-        assert isinstance(got, torch.Tensor), f"{name} should be a tensor sliced from x2 or x3, found {type(got).__name__}"
+        assert isinstance(got, torch.Tensor), f"{name} should be a tensor sliced from x2 or x3, found {type_name(got)}"
         assert got.shape == expected.shape and torch.equal(got, expected), (
             f"{name} should be {what}: expected {expected.tolist()}, found {got.tolist()}"
         )

@@ -3,7 +3,7 @@ student's notebook variables as `nb` (see course/grading.py); its assertion
 message is the student's feedback."""
 import torch
 
-from course.judge import same_object
+from course.judge import same_object, type_name
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
@@ -11,7 +11,7 @@ JUDGED_OUTSIDE_THE_KERNEL = True
 
 def test_input(nb):
     x1 = nb.x1
-    assert isinstance(x1, torch.Tensor), f"x1 should be a torch tensor, found {type(x1).__name__}"
+    assert isinstance(x1, torch.Tensor), f"x1 should be a torch tensor, found {type_name(x1)}"
     assert x1.dtype == torch.float32, f"x1 should hold floats (torch.float32), found {x1.dtype}"
     assert x1.shape == (4,), f"x1 should be 1-D with 4 numbers, shape (4,), found {tuple(x1.shape)}"
     assert x1.tolist() == [1, 2, 3, 4], f"x1 should hold the numbers 1, 2, 3, 4, found {x1.tolist()}"
@@ -23,7 +23,7 @@ def test_input(nb):
 
 def test_model(nb):
     model = nb.model
-    assert callable(model), f"model should be a function, found {type(model).__name__}"
+    assert callable(model), f"model should be a function, found {type_name(model)}"
     for t in (torch.zeros(2), torch.arange(6.0).reshape(2, 3), torch.tensor([-1.5, 7.0], requires_grad=True)):
         out = model(t)
         assert out is not None, "model returned None: end it with `return x`"
@@ -38,5 +38,5 @@ def test_model(nb):
     y = nb.y
     assert same_object(nb, "y", "x1"), (
         "y should be x1 itself, the result of y = model(x1); "
-        f"found {'a different tensor' if isinstance(y, torch.Tensor) else type(y).__name__}"
+        f"found {'a different tensor' if isinstance(y, torch.Tensor) else type_name(y)}"
     )

@@ -4,14 +4,14 @@ the student's feedback."""
 import torch
 import torch.nn as nn
 
-from course.judge import is_instance
+from course.judge import is_instance, type_name
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def _weight_and_bias(layer):
-    assert is_instance(layer, nn.Module), f"linear_layer1 should be a layer, nn.Linear(4, 1), found {type(layer).__name__}"
+    assert is_instance(layer, nn.Module), f"linear_layer1 should be a layer, nn.Linear(4, 1), found {type_name(layer)}"
     weight, bias = getattr(layer, "weight", None), getattr(layer, "bias", None)
     assert isinstance(weight, torch.Tensor) and isinstance(bias, torch.Tensor), (
         "linear_layer1 should be a linear layer with a weight and a bias, nn.Linear(4, 1)"
@@ -32,7 +32,7 @@ def test_layer(nb):
     )
     y = nb.predicted_y
     assert isinstance(y, torch.Tensor), (
-        f"predicted_y should be the tensor linear_layer1(x1) returns, found {type(y).__name__}"
+        f"predicted_y should be the tensor linear_layer1(x1) returns, found {type_name(y)}"
     )
     assert y.shape == (1,), f"predicted_y should have shape (1,), found {tuple(y.shape)}"
     with torch.no_grad():
@@ -76,7 +76,7 @@ def _by_hand(nb):
         x = torch.randn(n_in)
         expected = _independent_linear(layer, x)
         got = nb.linear_by_hand(layer, x)
-        assert isinstance(got, torch.Tensor), f"linear_by_hand should return a tensor, found {type(got).__name__}"
+        assert isinstance(got, torch.Tensor), f"linear_by_hand should return a tensor, found {type_name(got)}"
         assert got.shape == expected.shape, (
             f"linear_by_hand(nn.Linear({n_in}, {n_out}), x) should have shape {tuple(expected.shape)}, found "
             f"{tuple(got.shape)}: use weight @ x (multiply and add up), not weight * x"

@@ -3,6 +3,8 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback."""
 import torch
 
+from course.judge import type_name
+
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
@@ -29,7 +31,7 @@ def test_loss(nb):
     )
     loss = nb.loss
     assert isinstance(loss, torch.Tensor), (
-        f"loss should be the tensor that loss_function(predicted_y, target_y) returns, found {type(loss).__name__}"
+        f"loss should be the tensor that loss_function(predicted_y, target_y) returns, found {type_name(loss)}"
     )
     expected = _mse(nb.predicted_y, nb.target_y)
     assert loss.shape == () and abs(loss.item() - expected) < 1e-5, (
@@ -46,7 +48,7 @@ def _by_hand(nb):
         prediction, target = torch.randn(shape, requires_grad=True), torch.randn(shape)
         got = nb.mse_by_hand(prediction, target)
         expected = _mse(prediction, target)
-        assert isinstance(got, torch.Tensor), f"mse_by_hand should return a tensor, found {type(got).__name__}"
+        assert isinstance(got, torch.Tensor), f"mse_by_hand should return a tensor, found {type_name(got)}"
         assert got.numel() == 1, (
             f"mse_by_hand should return one number, the mean over all entries; for shape {shape} it returned "
             f"shape {tuple(got.shape)}"

@@ -1,0 +1,46 @@
+"""Under the judge (course/judge.py) a student's object that is not a plain
+value reaches the hidden checks as a `Remote`: their messages must name its
+own type (`course.judge.type_name`), not "Remote". Checked here without a
+kernel: the checks get objects that look like the judge's Remotes."""
+import types
+
+import pytest
+import torch
+import torch.nn as nn
+
+from course.grading import run_check
+from course.judge import Remote
+from tests.conftest import REPO
+
+
+def remote(*mro):
+    """What the judge makes of an object in the kernel: its classes' names."""
+    return Remote(None, 0, [*mro, "builtins.object"], False)
+
+
+NDARRAY = ("numpy.ndarray",)
+FUNCTION = ("builtins.function",)
+GENERATOR = ("builtins.generator",)
+MSELOSS = ("torch.nn.modules.loss.MSELoss", "torch.nn.modules.loss._Loss", "torch.nn.modules.module.Module")
+
+CASES = [
+    ("01_tensors::test_tensors", dict(x1=remote(*NDARRAY)), "x1 should be a torch tensor, found ndarray"),
+    ("01_tensors::test_slices", dict(x2=torch.ones(2, 4), x3=torch.ones(2, 2, 4), first_row=remote(*GENERATOR), third_column=None, first_entries=None),
+     "first_row should be a tensor sliced from x2 or x3, found generator"),
+    ("03_bare_minimum::test_input", dict(x1=remote(*NDARRAY)), "x1 should be a torch tensor, found ndarray"),
+    ("04_linear_model::test_layer", dict(linear_layer1=remote(*FUNCTION)),
+     "linear_layer1 should be a layer, nn.Linear(4, 1), found function"),
+    ("04_linear_model::test_by_hand", dict(linear_by_hand=lambda layer, x: remote(*GENERATOR)),
+     "linear_by_hand should return a tensor, found generator"),
+    ("05_loss::test_loss", dict(loss_function=nn.MSELoss(), loss=remote(*MSELOSS)),
+     "loss should be the tensor that loss_function(predicted_y, target_y) returns, found MSELoss"),
+    ("05_loss::test_by_hand", dict(mse_by_hand=lambda prediction, target: remote(*GENERATOR)),
+     "mse_by_hand should return a tensor, found generator"),
+]
+
+
+@pytest.mark.parametrize("check,variables,says", CASES, ids=[c for c, _, _ in CASES])
+def test_messages_name_the_type_of_a_kernel_object(check, variables, says):
+    message = run_check(check, types.SimpleNamespace(**variables), REPO)
+    assert message is not None and says in message, message
+    assert "Remote" not in message
