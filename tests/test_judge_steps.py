@@ -5,8 +5,9 @@ torch's comparisons to always say "equal" and turns the in-kernel checks
 off still loses exactly the points of that mistake. Under the old in-kernel
 grading this cheat would have passed every hidden check.
 
-Only the cheap steps are graded here (no image step trains a network); the
-image steps' checks go through the same judge, in tests/test_grading.py."""
+Only the cheap steps are graded here: those that train no image network
+(step 12 only loads images). The other image steps' checks go through the
+same judge, in tests/test_grading.py."""
 import pytest
 
 from course import grade, instructor
@@ -57,6 +58,7 @@ CHEATS = {
         "fails": {"check-own-layers": "uses the notebook's loose `sig`"},
     },
     "08_epochs": "hard-coded-lr",
+    "12_images": "no-shuffle",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
 
