@@ -220,3 +220,15 @@ def one_step(optimizer, func, inputs, targets):
                 p.grad = grad
         optimizer.load_state_dict(state)
     return held, [(tuple(p.shape), id(p), value, new) for (p, value, _), new in zip(saved, after)]
+
+
+def on_pil_image(func, pixels):
+    """func(the PIL image of `pixels`): a PIL image cannot cross the wire, so
+    its pixels do (a uint8 tensor or array, H x W grey or H x W x C), and the
+    image is made again here, as a dataset hands it to a transform."""
+    import numpy as np
+    from PIL import Image
+
+    if isinstance(pixels, torch.Tensor):
+        pixels = pixels.numpy()
+    return func(Image.fromarray(np.asarray(pixels, dtype=np.uint8)))

@@ -7,6 +7,7 @@ hidden checks and benchmarks/cnn.py.
     train_epoch(model, loader, optimizer, loss_fn, device, max_batches, scheduler)
     accuracy(model, loader, device)     the loops the students write in step 13
     graded_accuracy(model, test_set)   the hidden checks' count: labels stay with the grader
+    scores_or_explain(model, name, hint, why)   the hidden checks' first call of a CNN
     GPUBatches(dataset, batch_size, device)   training batches kept on the GPU (step 17)
     budget(device)           how long step 17 trains on this device, and the
                              test accuracy its trained CNN must reach
@@ -161,6 +162,32 @@ def graded_accuracy(model, test_set, batch_size=500):
             scores = model(images.to(device) if local else images)
             hits += int((scores.argmax(1).cpu() == labels).sum())
     return hits / len(test_set)
+
+
+def scores_or_explain(model, name, hint="", why="", sizes=(5, 1)):
+    """The hidden checks' first call of a CNN (steps 14 to 17): `model` on
+    random batches of `sizes` CIFAR-sized images, 3 x 32 x 32, seeded.
+    Returns (the last batch, its scores). Fails with a message naming `name`
+    ("CIFARNet") when a call raises a RuntimeError (sizes that do not chain;
+    `hint` says where to look), when the scores are not of shape (n, 10), or
+    when no score is negative (`why` says why that is wrong).
+
+    `model` may be a course.judge.Remote: the images go to the student's
+    kernel, their scores (and a RuntimeError's message) come back."""
+    torch.manual_seed(0)
+    for n in sizes:
+        x = torch.randn(n, 3, 32, 32)
+        try:
+            scores = model(x)
+        except RuntimeError as error:
+            raise AssertionError(f"{name}() failed on a batch of {n} images: {str(error).splitlines()[0]}"
+                                 + (f". {hint}" if hint else "")) from None
+        assert tuple(scores.shape) == (n, 10), (
+            f"{name}() on {n} images should give scores of shape ({n}, 10), found {tuple(scores.shape)}")
+    if scores.min() >= 0:
+        raise AssertionError(f"{name}'s scores are never negative: nothing should come after the last linear layer"
+                             + (f" ({why})" if why else ""))
+    return x, scores
 
 
 class GPUBatches:

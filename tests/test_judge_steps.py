@@ -11,8 +11,9 @@ kernel, and the `is` the judge asks with, and puts a fake course.probes in
 sys.modules. Sent by reference, the kernel would have run those liars; the
 judge sends their source instead, and decides from the data they return.
 
-Only the cheap steps are graded here (no image step trains a network); the
-image steps' checks go through the same judge, in tests/test_grading.py."""
+Only the cheap steps are graded here: those that train no image network
+(step 12 only loads images). The other image steps' checks go through the
+same judge, in tests/test_grading.py."""
 import pytest
 
 from course import grade, instructor
@@ -64,6 +65,9 @@ CHEATS = {
         "fails": {"check-own-layers": "uses the notebook's loose `sig`"},
     },
     "08_epochs": "hard-coded-lr",
+    # Not no-shuffle: behind PATCH, Normalize takes every std for 0 and raises,
+    # so a mistake in the loaders cell would break the cells after it too.
+    "12_images": "hard-coded-784",
 }
 JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
 

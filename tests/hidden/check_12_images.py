@@ -1,19 +1,28 @@
 """Hidden checks for step 12 (images). Each test gets the student's notebook
 variables as `nb`; its assertion message is the student's feedback."""
+import numpy as np
 import torch
 from torch.utils.data import DataLoader, RandomSampler
 from torchvision import transforms
 
 from course.data import fashion_mnist
+from course.judge import is_instance, run_beside, the_object, type_name
+from course.probes import first_item, on_pil_image
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def test_transform(nb):
     raw = fashion_mnist(train=False)
+    transform = the_object(nb, "transform")
     for index in (0, 1, 2):
         image = raw[index][0]
-        got = nb.transform(image)
+        # A PIL image cannot go to the kernel: its pixels do, and the probe
+        # makes the image again there (course/probes.py).
+        got = run_beside(transform, on_pil_image, torch.from_numpy(np.array(image)))
         expected = (transforms.functional.to_tensor(image) - 0.5) / 0.5
-        assert isinstance(got, torch.Tensor), f"transform should return a tensor, found {type(got).__name__}"
+        assert isinstance(got, torch.Tensor), f"transform should return a tensor, found {type_name(got)}"
         assert tuple(got.shape) == (1, 28, 28), f"transform(image) should have shape (1, 28, 28), found {tuple(got.shape)}"
         assert got.dtype == torch.float32, f"transform(image) should hold floats, found {got.dtype}"
         if got.min() >= 0:
@@ -26,7 +35,7 @@ def test_transform(nb):
 
 
 def _check_split(name, loader, size, train):
-    assert isinstance(loader, DataLoader), f"{name} should be a DataLoader, found {type(loader).__name__}"
+    assert is_instance(loader, DataLoader), f"{name} should be a DataLoader, found {type_name(loader)}"
     dataset = loader.dataset
     assert len(dataset) == size and getattr(dataset, "train", train) == train, (
         f"{name} should go over the {size:,} {'training' if train else 'test'} images, "
@@ -34,12 +43,14 @@ def _check_split(name, loader, size, train):
 
 
 def test_loaders(nb):
-    _check_split("train_loader", nb.train_loader, 60000, True)
-    _check_split("test_loader", nb.test_loader, 10000, False)
-    assert nb.train_loader.batch_size == 64, f"train_loader should make batches of 64, found {nb.train_loader.batch_size}"
-    assert isinstance(nb.train_loader.sampler, RandomSampler), (
+    train_loader, test_loader = nb.train_loader, nb.test_loader
+    _check_split("train_loader", train_loader, 60000, True)
+    _check_split("test_loader", test_loader, 10000, False)
+    assert train_loader.batch_size == 64, f"train_loader should make batches of 64, found {train_loader.batch_size}"
+    assert is_instance(train_loader.sampler, RandomSampler), (
         "train_loader should shuffle the training images (shuffle=True): found them in the same order every epoch")
-    xb, _ = next(iter(nb.test_loader))
+    # One batch, made in the kernel; only it comes back.
+    xb, _ = run_beside(test_loader, first_item)
     assert xb.shape[1:] == (1, 28, 28), (
         f"the test images should be transformed like the training images, to (1, 28, 28) tensors; found {tuple(xb.shape)}")
 

@@ -3,35 +3,33 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.vision import in_chain_order, layer_shapes, layers_of
+from course.judge import run_beside
+from course.probes import parameters_device
+from course.vision import in_chain_order, layer_shapes, layers_of, scores_or_explain
+
+# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def test_cnn(nb):
     model = nb.CNN()
-    torch.manual_seed(0)
-    x = torch.randn(5, 3, 32, 32)
-    try:
-        scores = model(x)
-    except RuntimeError as error:
-        raise AssertionError(f"CNN() failed on a batch of 5 images: {str(error).splitlines()[0]}. "
-                             "Check each layer's sizes against the table") from None
-    assert tuple(scores.shape) == (5, 10), f"CNN() on 5 images should give scores of shape (5, 10), found {tuple(scores.shape)}"
-    convs = in_chain_order(layers_of(model, nn.Conv2d), 3)
-    linears = in_chain_order(layers_of(model, nn.Linear), 500)
+    x, scores = scores_or_explain(model, "CNN", hint="Check each layer's sizes against the table",
+                                  why="the tutorial's F.relu(self.fc2(x)) keeps scores from going below 0", sizes=(5,))
+    # The layers are found where the model lives (see course.judge.run_beside).
+    conv_layers, linear_layers = run_beside(model, layers_of, nn.Conv2d), run_beside(model, layers_of, nn.Linear)
+    convs = in_chain_order(conv_layers, 3)
+    linears = in_chain_order(linear_layers, 500)
     assert [tuple(c.weight.shape) for c in convs] == [(10, 3, 5, 5), (20, 10, 5, 5)], (
         "CNN should have nn.Conv2d(3, 10, 5) and nn.Conv2d(10, 20, 5); found weights of shapes "
-        f"{[tuple(c.weight.shape) for c in layers_of(model, nn.Conv2d)]}")
+        f"{[tuple(c.weight.shape) for c in conv_layers]}")
     assert [(m.in_features, m.out_features) for m in linears] == [(500, 120), (120, 10)], (
         "CNN's linear layers should be 500 -> 120 and 120 -> 10; found "
-        f"{[(m.in_features, m.out_features) for m in layers_of(model, nn.Linear)]}")
-    shapes = [shape for _, shape in layer_shapes(model, x)]
+        f"{[(m.in_features, m.out_features) for m in linear_layers]}")
+    shapes = [shape for _, shape in run_beside(model, layer_shapes, x)]
     for expected in ((5, 10, 28, 28), (5, 10, 14, 14), (5, 20, 10, 10), (5, 20, 5, 5)):
         assert expected in shapes, (
             f"for 5 images, some layer should output {expected} (see the table); the layers' outputs were {shapes}")
-    if scores.min() >= 0:
-        raise AssertionError(
-            "CNN's scores are never negative: nothing should come after the last linear layer "
-            "(the tutorial's F.relu(self.fc2(x)) keeps scores from going below 0)")
+    # The layers run where they live; what is made of their outputs is computed here.
     with torch.no_grad():
         conv1, conv2 = convs
         fc1, fc2 = linears
@@ -52,15 +50,16 @@ def test_device(nb):
     device = nb.device
     assert torch.device(device).type == expected, (
         f"device should be 'cuda' when torch.cuda.is_available() and 'cpu' otherwise: here {expected!r}; found {device!r}")
-    where = next(nb.model.parameters()).device.type
+    model = nb.model
+    where = run_beside(model, parameters_device)
     assert where == expected, f"model's weights should be on {expected}: model = CNN().to(device); found them on {where}"
-    assert len(layers_of(nb.model, nn.Conv2d)) == 2, "model should be a new CNN"
+    assert len(run_beside(model, layers_of, nn.Conv2d)) == 2, "model should be a new CNN"
 
 
 def test_training(nb):
     losses = nb.loss_history
     assert len(losses) >= 300, f"loss_history should hold the losses of at least 300 batches, found {len(losses)}"
-    assert len(layers_of(nb.model, nn.Conv2d)) == 2, "model should be the CNN that was trained"
+    assert len(run_beside(nb.model, layers_of, nn.Conv2d)) == 2, "model should be the CNN that was trained"
     first, last = sum(losses[:50]) / 50, sum(losses[-50:]) / 50
     assert last < first - 0.3, (
         f"the loss should fall during training: the first 50 batches average {first:.3f}, the last 50 {last:.3f}")

@@ -16,10 +16,13 @@ SOLUTION = """class CNN(nn.Module):
 """
 
 MISTAKES = {
-    # The tutorial's last line: a ReLU on the scores.
+    # The tutorial's last line: a ReLU on the scores. Trained from the
+    # notebook's own random numbers (those the student sees too, now that the
+    # hidden check of the cell before no longer seeds the kernel), it also
+    # learns too little: batches 0-49 average 2.27, the last 50 2.13.
     "relu-on-scores": {
         "answers": {"cnn": SOLUTION.replace("return self.fc2(x)", "return F.relu(self.fc2(x))")},
-        "fails": {"check-cnn": "scores are never negative"},
+        "fails": {"check-cnn": "scores are never negative", "check-training": "the loss should fall during training"},
     },
     # PyTorch's own CIFAR-10 tutorial uses 16 * 5 * 5 (it has 16 filters, not 20).
     "fc1-400": {
