@@ -36,6 +36,12 @@ CASES = [
      "loss should be the tensor that loss_function(predicted_y, target_y) returns, found MSELoss"),
     ("05_loss::test_by_hand", dict(mse_by_hand=lambda prediction, target: remote(*GENERATOR)),
      "mse_by_hand should return a tensor, found generator"),
+    ("02_autograd::test_variables", dict(var_1=torch.tensor(3.0, requires_grad=True),
+                                       var_2=torch.tensor(4.0, requires_grad=True),
+                                       my_latent_value=remote(*NDARRAY)),
+     "my_latent_value should be a tensor, found ndarray"),
+    ("13_mlp::test_accuracy", dict(accuracy=lambda model, loader: remote(*NDARRAY)),
+     "accuracy should return a Python float, found ndarray"),
 ]
 
 

@@ -3,7 +3,7 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback, so it says what was expected and what was found."""
 import torch
 
-from course.judge import is_instance, run_beside, the_object
+from course.judge import is_instance, run_beside, the_object, type_name
 from course.probes import held_ids, value_and_slopes
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
@@ -11,7 +11,7 @@ JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def _learnable_scalar(name, t):
-    assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type(t).__name__}"
+    assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type_name(t)}"
     assert t.is_floating_point(), f"{name} should hold a float (write 3.0, not 3), found {t.dtype}"
     assert t.requires_grad, f"{name} should have requires_grad=True, so that an optimizer may change it"
     assert t.is_leaf, (
@@ -30,7 +30,7 @@ def test_variables(nb):
         )
         assert t.item() == value, f"{name} should be {value}, found {t.item()}"
     product = nb.my_latent_value
-    assert isinstance(product, torch.Tensor), f"my_latent_value should be a tensor, found {type(product).__name__}"
+    assert isinstance(product, torch.Tensor), f"my_latent_value should be a tensor, found {type_name(product)}"
     assert product.grad_fn is not None, (
         "my_latent_value should be computed from var_1 and var_2 (var_1 * var_2), "
         "so it remembers how it was made; found a tensor typed in by hand"
@@ -44,7 +44,7 @@ def test_loss(nb):
         # The slope is taken where the autograd graph lives (course/probes.py).
         loss, slopes = run_beside(nb.loss_fn, value_and_slopes, product)
         assert isinstance(loss, torch.Tensor), (
-            f"loss_fn should return a tensor, found {type(loss).__name__}: use tensor arithmetic, no .item() or float()"
+            f"loss_fn should return a tensor, found {type_name(loss)}: use tensor arithmetic, no .item() or float()"
         )
         assert loss.numel() == 1, f"loss_fn should return a single number, found shape {tuple(loss.shape)}"
         expected = (p - 15) ** 2
@@ -74,7 +74,7 @@ def test_training(nb):
             f"my_sgd.step(), never with {name} = {name} - ..."
         )
     assert is_instance(optimizer, torch.optim.Optimizer), (
-        f"my_sgd should be an optimizer, SGD([var_1, var_2], lr=3e-3), found {type(optimizer).__name__}"
+        f"my_sgd should be an optimizer, SGD([var_1, var_2], lr=3e-3), found {type_name(optimizer)}"
     )
     for name in ("var_1", "var_2"):
         # Which tensors my_sgd holds, by id, asked where they live (course/probes.py).

@@ -7,7 +7,7 @@ the student's own formulas."""
 import torch
 import torch.nn as nn
 
-from course.judge import run_beside, same_object, the_object
+from course.judge import run_beside, same_object, the_object, type_name
 from course.probes import attribute_ids, calls_with_grads
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
@@ -47,7 +47,7 @@ def test_backward(nb):
             _is_attribute(nb, name, "linear_layer1", attr) for attr in ("weight", "bias")
         )
         assert got is not None, f"{name} is None: .grad stays None until loss.backward() runs"
-        assert isinstance(got, torch.Tensor), f"{name} should be the tensor {tensor}.grad, found {type(got).__name__}"
+        assert isinstance(got, torch.Tensor), f"{name} should be the tensor {tensor}.grad, found {type_name(got)}"
         assert not itself, (
             f"{name} is {tensor} itself, not its gradient: use {tensor}.grad"
         )
@@ -101,12 +101,12 @@ def _formulas(nb):
         y = torch.randn(1, dtype=torch.float64)
         result = nb.mse_grads(w.clone(), b.clone(), x.clone(), y.clone())
         assert isinstance(result, tuple) and len(result) == 2, (
-            f"mse_grads should return a pair (dw, db), found {type(result).__name__}"
+            f"mse_grads should return a pair (dw, db), found {type_name(result)}"
         )
         got_dw, got_db = result
         exp_dw, exp_db, _ = _analytic(w, b, x, y)
         for name, got, expected, of in (("dw", got_dw, exp_dw, "w"), ("db", got_db, exp_db, "b")):
-            assert isinstance(got, torch.Tensor), f"mse_grads's {name} should be a tensor, found {type(got).__name__}"
+            assert isinstance(got, torch.Tensor), f"mse_grads's {name} should be a tensor, found {type_name(got)}"
             assert got.shape == expected.shape, (
                 f"{name} should have the shape of {of}, {tuple(expected.shape)}, found {tuple(got.shape)} "
                 f"(for w of shape (1, {n}))"
@@ -136,7 +136,7 @@ def _fresh(nb):
     results, *_ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
     for call, result in zip(("first", "second", "third"), results):
         assert isinstance(result, tuple) and len(result) == 2, (
-            f"gradients should return a pair (weight_grad, bias_grad), found {type(result).__name__}"
+            f"gradients should return a pair (weight_grad, bias_grad), found {type_name(result)}"
         )
         got_dw, got_db = result
         assert got_dw is not None and got_db is not None, (

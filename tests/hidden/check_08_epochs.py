@@ -7,6 +7,8 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
+from course.judge import type_name
+
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
@@ -39,7 +41,7 @@ def _history(nb, layer, x, y, epochs, lr, floats=True):
     )
     for h in history if floats else ():
         assert isinstance(h, numbers.Real), (
-            f"the history should hold plain floats (loss.item()), found a {type(h).__name__}: "
+            f"the history should hold plain floats (loss.item()), found a {type_name(h)}: "
             "append loss.item(), not loss"
         )
     return [float(h) for h in history]

@@ -21,7 +21,7 @@ Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
 def test_data(nb):
     x, y = nb.x, nb.y
     for name, t in (("x", x), ("y", y)):
-        assert isinstance(t, torch.Tensor), f"{name} should be a tensor, found {type(t).__name__}"
+        assert isinstance(t, torch.Tensor), f"{name} should be a tensor, found {type_name(t)}"
         assert t.dtype == torch.float32, f"{name} should hold floats (torch.float32), found {t.dtype}"
     assert tuple(x.shape) == (4, 4) and torch.equal(x, X), f"x should be the 4 rows of the table, {X.tolist()}, found {x.tolist()}"
     assert tuple(y.shape) == (4, 1), (
@@ -112,7 +112,7 @@ def test_train_batches(nb):
             f"found {len(history)}"
         )
         for h in history:
-            assert isinstance(h, numbers.Real), f"the history should hold plain floats (loss.item()), found a {type(h).__name__}"
+            assert isinstance(h, numbers.Real), f"the history should hold plain floats (loss.item()), found a {type_name(h)}"
 
         # The same updates as the loop written out here, on a loader without shuffling.
         loader = DataLoader(TensorDataset(X, Y), batch_size=2, shuffle=False)

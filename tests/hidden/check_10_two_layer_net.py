@@ -11,7 +11,7 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.judge import run_beside, the_object
+from course.judge import run_beside, the_object, type_name
 from course.probes import one_step, parameters_used
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
@@ -44,7 +44,7 @@ def test_network(nb):
         n = inputs.shape[0]
         assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
             f"forward on a batch of shape ({n}, 4) should return shape ({n}, 1), found "
-            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}"
+            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type_name(out)}"
         )
     p = _by_shape(_used(nb))
     with torch.no_grad():

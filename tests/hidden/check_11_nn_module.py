@@ -51,7 +51,7 @@ def test_net(nb):
             expected = _expected(a, inputs)
         assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
             f"Net()(x) on a batch of shape ({n}, 4) should give shape ({n}, 1), found "
-            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}"
+            f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type_name(out)}"
         )
         assert torch.allclose(out, expected, atol=1e-6), (
             "forward should be fc1, sigmoid, fc2, sigmoid, using the net's own layers: for a new Net() and "

@@ -7,7 +7,7 @@ from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from course.data import fashion_mnist
-from course.judge import run_beside
+from course.judge import run_beside, type_name
 from course.vision import graded_accuracy, layers_of
 
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
@@ -74,7 +74,7 @@ def test_train_epoch(nb):
     assert isinstance(got, list) and len(got) == 3, (
         f"train_epoch over 3 batches should return a list of 3 losses, found {got!r}")
     assert all(isinstance(l, float) for l in got), (
-        f"train_epoch should return the losses as Python floats (loss.item()), found {[type(l).__name__ for l in got]}")
+        f"train_epoch should return the losses as Python floats (loss.item()), found {[type_name(l) for l in got]}")
     params = list(model.parameters())
     if all(torch.equal(p, s) for p, s in zip(params, start)):
         raise AssertionError("train_epoch did not change the weights: call optimizer.step() after loss.backward()")
@@ -96,7 +96,7 @@ def test_accuracy(nb):
     with torch.no_grad():
         expected = (model(x).argmax(1) == y).float().mean().item()
     got = nb.accuracy(model, DataLoader(list(zip(x, y)), batch_size=7))
-    assert isinstance(got, float), f"accuracy should return a Python float, found {type(got).__name__}"
+    assert isinstance(got, float), f"accuracy should return a Python float, found {type_name(got)}"
     assert abs(got - expected) < 1e-6, (
         f"accuracy gave {got:.4f} for a model that is right on {expected:.4f} of the images: count "
         "(scores.argmax(dim=1) == labels) over every batch, and divide by the number of images")
