@@ -6,8 +6,8 @@ from tests.adversarial import corpus as C
 def pytest_terminal_summary(terminalreporter):
     reports = [r for key in ("passed", "failed", "xfailed", "xpassed", "error")
                for r in terminalreporter.stats.get(key, [])
-               if "tests/adversarial/" in getattr(r, "nodeid", "") and r.when == "call" or
-               (key == "error" and "tests/adversarial/" in getattr(r, "nodeid", ""))]
+               if "tests/adversarial/test_adversarial.py" in getattr(r, "nodeid", "") and r.when == "call" or
+               (key == "error" and "tests/adversarial/test_adversarial.py" in getattr(r, "nodeid", ""))]
     if not reports:
         return
     entries = C.corpus()
