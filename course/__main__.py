@@ -72,9 +72,18 @@ def cmd_demo(args):
 
 def cmd_data(args):
     """Provision and verify the datasets in the data root ($COURSE_DATA_DIR).
-    With --check, only verify: nothing is extracted, decoded or downloaded."""
+    With --check, only verify: nothing is extracted, decoded or downloaded.
+    With --training-only DEST, make DEST a data root for students: the
+    training images of every dataset, no test set (its labels are the grader's)."""
     from course import data
 
+    if args.training_only:
+        problems = data.provision(check_only=False)
+        dest = data.training_only(args.training_only)
+        files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
+        print(f"\n{dest}: a training-only data root ({len(files)} files, no test set):")
+        print("\n".join(f"  {f}" for f in files))
+        return 1 if problems else 0
     return 1 if data.provision(check_only=args.check) else 0
 
 
@@ -90,6 +99,8 @@ def main(argv=None):
         sub.set_defaults(func=func)
     sub = commands.add_parser("data", help=cmd_data.__doc__.splitlines()[0])
     sub.add_argument("--check", action="store_true", help="only verify; write and download nothing")
+    sub.add_argument("--training-only", metavar="DEST",
+                     help="make DEST a data root without the test sets, for students' notebooks")
     sub.set_defaults(func=cmd_data)
     from course import grade
 

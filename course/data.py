@@ -1,17 +1,28 @@
 """The course's datasets, all from one data root.
 
     data_root()                       where the datasets live (COURSE_DATA_DIR)
-    fashion_mnist(train, transform)   torchvision.datasets.FashionMNIST
-    mnist(train, transform)           torchvision.datasets.MNIST
-    cifar10(train, transform)         torchvision.datasets.CIFAR10, or the same
+    fashion_mnist(split, transform)   torchvision.datasets.FashionMNIST
+    mnist(split, transform)           torchvision.datasets.MNIST
+    cifar10(split, transform)         torchvision.datasets.CIFAR10, or the same
                                       interface over the offline JPEG copy
     provision(check_only)             what `python -m course data [--check]` runs
+    training_only(dest)               a data root without the test sets, for
+                                      students and grading kernels
 
 Notebooks call these instead of `torchvision.datasets.X(root="data", ...)`
 so that every machine (a student's laptop, a grading kernel inside
 autograded/<student>/<step>/, CI without internet) finds the same files.
 What a notebook gets back is an ordinary torchvision dataset: index it, give
 it `transforms`, wrap it in a `DataLoader`, exactly as anywhere else.
+
+The splits
+- "train": the training images but the last VALIDATION_SIZE of them;
+- "val": those last VALIDATION_SIZE training images, held out to measure
+  accuracy while we work (never trained on);
+- "test": the official test set. Its labels belong to the grader: the
+  hidden checks count a model's answers on it. A student's data root and a
+  grading kernel's hold no test set (`training_only`), so no notebook can
+  train on it, tune on it, or look its answers up.
 
 Where things are
 - The data root is $COURSE_DATA_DIR. A relative value is taken relative to
@@ -36,6 +47,7 @@ uint8 .npz file per split, with an md5 beside it; later loads take a second.
 import hashlib
 import io
 import os
+import shutil
 import socket
 import stat
 import sys
@@ -58,6 +70,12 @@ JPEG_ZIP = Path("cifar10") / "cifar10-jpeg.zip"
 JPEG_ZIP_MD5 = "c78e910b75234b107ffc7c96fdc11e4e"
 JPEG_SPLIT_SIZES = {"train": 50_000, "test": 10_000}
 DOWNLOAD_TIMEOUT_S = 20
+
+SPLITS = ("train", "val", "test")
+# How many of the last training images each dataset holds out for "val".
+VALIDATION_SIZE = {"MNIST": 10_000, "FashionMNIST": 10_000, "CIFAR10": 5_000}
+# In a training-only data root: says the test sets were left out on purpose.
+WITHHELD = "TEST-SETS-WITHHELD.txt"
 
 
 class DataMissing(FileNotFoundError):
@@ -206,14 +224,41 @@ def _mnist_report(cls, root):
     return [(raw / name, _status(raw / name, expected), _size(raw / name)) for name, expected in cls.resources]
 
 
-def _mnist_dataset(cls, train, transform, target_transform=None):
-    """torchvision's `cls` (MNIST, FashionMNIST) from the data root.
+def _one_split(cls):
+    """`cls` (MNIST, FashionMNIST) needing only the files of the split it
+    loads: torchvision's own asks for all four, and a training-only data
+    root has two."""
+    from torchvision.datasets.utils import check_integrity
+
+    class OneSplit(cls):
+        def _check_exists(self):
+            prefix = "train" if self.train else "t10k"
+            return all(check_integrity(os.path.join(self.raw_folder, Path(name).stem))
+                       for name, _ in self.resources if name.startswith(prefix))
+
+    OneSplit.__name__ = OneSplit.__qualname__ = cls.__name__
+    OneSplit.__module__ = cls.__module__
+    return OneSplit
+
+
+def _mnist_dataset(cls, train, transform=None, target_transform=None):
+    """torchvision's `cls` (MNIST, FashionMNIST), the whole training or test
+    split, from the data root.
 
     The .gz files are md5-checked here; torchvision extracts them into
     <work>/<Name>/raw/ (the data root itself when it is writable), and
     downloads what is missing where it can."""
     root, work = data_root(), work_dir()
-    report = _mnist_report(cls, root)
+    prefix = "train" if train else "t10k"
+    needed = [name for name, _ in cls.resources if name.startswith(prefix)]
+    loader = _one_split(cls)
+    for folder in dict.fromkeys((root, work)):  # already extracted (a training-only root is)
+        if all((folder / cls.__name__ / "raw" / Path(n).stem).is_file() for n in needed):
+            try:
+                return loader(str(folder), train=train, transform=transform, target_transform=target_transform)
+            except RuntimeError:
+                continue  # extracted files that do not verify: extract again below
+    report = [r for r in _mnist_report(cls, root) if r[0].name in needed]
     bad = [(p, s) for p, s, _ in report if s.startswith("md5")]
     if bad:
         raise DataMissing(_fix_message(cls.__name__, [f"{p}: {s}" for p, s in bad]))
@@ -226,38 +271,89 @@ def _mnist_dataset(cls, train, transform, target_transform=None):
             target = raw / path.name
             if status == "ok" and not target.exists():
                 target.symlink_to(path)
-    missing = [p for p, s, _ in _mnist_report(cls, work) if s != "ok"]
-    extracted = all((work / cls.__name__ / "raw" / Path(n).stem).is_file() for n, _ in cls.resources)
-    if missing and not extracted and not _allow_download():
+    missing = [p for p, s, _ in _mnist_report(cls, work) if s != "ok" and p.name in needed]
+    if missing and not _allow_download():
         raise DataMissing(_fix_message(cls.__name__, [str(p) for p in missing], "COURSE_DATA_OFFLINE is set"))
     try:
         with _Timeout():
-            return cls(str(work), train=train, transform=transform, target_transform=target_transform, download=True)
+            return loader(str(work), train=train, transform=transform, target_transform=target_transform,
+                          download=True)
     except (RuntimeError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataMissing(_fix_message(cls.__name__, [str(p) for p, _, _ in report], first_line)) from None
 
 
-def fashion_mnist(train=True, transform=None, target_transform=None):
-    """torchvision.datasets.FashionMNIST (60,000 train / 10,000 test 28x28
-    grey images of clothes, 10 classes) from the course's data root."""
-    return _mnist_dataset(_mnist_classes()["FashionMNIST"], train, transform, target_transform)
+# name: (as people write it, the function that loads it)
+_NAMES = {"FashionMNIST": ("Fashion-MNIST", "fashion_mnist"), "MNIST": ("MNIST", "mnist"),
+          "CIFAR10": ("CIFAR-10", "cifar10")}
 
 
-def mnist(train=True, transform=None, target_transform=None):
-    """torchvision.datasets.MNIST (handwritten digits) from the course's data root."""
-    return _mnist_dataset(_mnist_classes()["MNIST"], train, transform, target_transform)
+def _withheld_message(name):
+    written, function = _NAMES[name]
+    return (f"The {written} test set is not in this data root ({_describe_root()}): its labels are kept "
+            "by the grader, who counts your model's answers on it. Measure your model on the "
+            f"validation split instead: {function}(\"val\", transform).")
+
+
+def _split(name, split, load, transform, target_transform):
+    """The course's `split` of dataset `name`: load(train) gives torchvision's
+    whole training or test set, which "train" and "val" cut in two."""
+    if split not in SPLITS:
+        raise ValueError(f"split should be one of {', '.join(map(repr, SPLITS))}, not {split!r}")
+    if split == "test" and (data_root() / WITHHELD).is_file():
+        raise DataMissing(_withheld_message(name))
+    dataset = load(split != "test", transform, target_transform)
+    if split != "test":
+        # .data and .targets are what torchvision's datasets index (and
+        # what course.vision.GPUBatches reads): cut them, keep the rest.
+        cut = len(dataset.data) - VALIDATION_SIZE[name]
+        part = slice(None, cut) if split == "train" else slice(cut, None)
+        dataset.data, dataset.targets = dataset.data[part], dataset.targets[part]
+    dataset.split = split
+    return dataset
+
+
+def fashion_mnist(split="train", transform=None, target_transform=None):
+    """Fashion-MNIST (28x28 grey images of clothes, 10 classes) as a
+    torchvision.datasets.FashionMNIST: split "train" (50,000 images), "val"
+    (the other 10,000 training images) or "test" (10,000; the grader's)."""
+    cls = _mnist_classes()["FashionMNIST"]
+    return _split("FashionMNIST", split, lambda *a: _mnist_dataset(cls, *a), transform, target_transform)
+
+
+def mnist(split="train", transform=None, target_transform=None):
+    """MNIST (handwritten digits), split "train", "val" or "test", as
+    torchvision.datasets.MNIST (see fashion_mnist)."""
+    cls = _mnist_classes()["MNIST"]
+    return _split("MNIST", split, lambda *a: _mnist_dataset(cls, *a), transform, target_transform)
 
 
 # -- CIFAR-10 ------------------------------------------------------------------
 
-def _official_cifar10(root):
-    """'batches' if torchvision's extracted, md5-verified CIFAR-10 is in
-    `root`, 'archive' if its archive is (md5-verified), else None."""
+def _cifar10_one_split():
+    """torchvision's CIFAR10 needing only the batches of the split it loads
+    (and the class names): a training-only data root has no test_batch."""
+    from torchvision import datasets
+    from torchvision.datasets.utils import check_integrity
+
+    class CIFAR10(datasets.CIFAR10):
+        def _check_integrity(self):
+            files = self.train_list if self.train else self.test_list
+            return all(check_integrity(os.path.join(self.root, self.base_folder, name), md5)
+                       for name, md5 in files + [(self.meta["filename"], self.meta["md5"])])
+
+    CIFAR10.__module__ = datasets.CIFAR10.__module__
+    return CIFAR10
+
+
+def _official_cifar10(root, train=True):
+    """'batches' if torchvision's extracted, md5-verified CIFAR-10 batches of
+    the split are in `root`, 'archive' if its archive is (md5-verified),
+    else None."""
     from torchvision import datasets
 
-    probe = datasets.CIFAR10.__new__(datasets.CIFAR10)
-    probe.root = str(root)
+    probe = _cifar10_one_split().__new__(_cifar10_one_split())
+    probe.root, probe.train = str(root), train
     if probe._check_integrity():
         return "batches"
     archive = Path(root) / datasets.CIFAR10.filename
@@ -267,7 +363,11 @@ def _official_cifar10(root):
 
 
 def _jpeg_cache_path(split):
-    return work_dir() / "cifar10" / f"cifar10-jpeg-{split}.npz"
+    """The decoded split: in the data root if it is there (a training-only
+    root has the training split's), else in the work folder."""
+    name = Path("cifar10") / f"cifar10-jpeg-{split}.npz"
+    in_root = data_root() / name
+    return in_root if in_root.is_file() else work_dir() / name
 
 
 def _decode_jpeg_copy(source, split):
@@ -348,10 +448,10 @@ def _load_jpeg_copy(split):
     return _build_jpeg_cache(split, path)
 
 
-def _jpeg_copy_present():
+def _jpeg_copy_present(split="train"):
     root = data_root()
     return (root / JPEG_ZIP).is_file() or (root / "cifar10" / "cifar10-jpeg").is_dir() \
-        or _jpeg_cache_status("train") == "ok"
+        or _jpeg_cache_status(split) == "ok"
 
 
 def _cifar10_jpeg_class():
@@ -385,27 +485,27 @@ def _cifar10_jpeg_class():
 CIFAR10JPEG = None
 
 
-def cifar10(train=True, transform=None, target_transform=None):
-    """CIFAR-10 (50,000 train / 10,000 test 32x32 colour images, 10 classes)
-    as a torchvision.datasets.CIFAR10: the official batches where the data
-    root has them, else the offline JPEG copy, else downloaded."""
+def _cifar10_whole(train, transform=None, target_transform=None):
+    """torchvision's whole CIFAR-10 training or test set: the official
+    batches where the data root has them, else the offline JPEG copy, else
+    downloaded."""
     from torchvision import datasets
 
     root, work = data_root(), work_dir()
+    loader = _cifar10_one_split()
     for folder in dict.fromkeys((root, work)):
-        found = _official_cifar10(folder)
+        found = _official_cifar10(folder, train)
         if found == "batches":
-            return datasets.CIFAR10(str(folder), train=train, transform=transform,
-                                    target_transform=target_transform)
+            return loader(str(folder), train=train, transform=transform, target_transform=target_transform)
         if found == "archive":
             if folder != work:
                 (work).mkdir(parents=True, exist_ok=True)
                 link = work / datasets.CIFAR10.filename
                 if not link.exists():
                     link.symlink_to(folder / datasets.CIFAR10.filename)
-            return datasets.CIFAR10(str(work), train=train, transform=transform,
-                                    target_transform=target_transform, download=True)
-    if _jpeg_copy_present():
+            return loader(str(work), train=train, transform=transform,
+                          target_transform=target_transform, download=True)
+    if _jpeg_copy_present("train" if train else "test"):
         return _cifar10_jpeg_class()(root, train=train, transform=transform, target_transform=target_transform)
     expected = [str(root / "cifar-10-batches-py") + "/ (torchvision's CIFAR-10), or",
                 str(root / datasets.CIFAR10.filename) + f" (md5 {datasets.CIFAR10.tgz_md5}), or",
@@ -414,14 +514,100 @@ def cifar10(train=True, transform=None, target_transform=None):
         raise DataMissing(_fix_message("CIFAR-10", expected, "COURSE_DATA_OFFLINE is set"))
     try:
         with _Timeout():
-            return datasets.CIFAR10(str(work), train=train, transform=transform,
-                                    target_transform=target_transform, download=True)
+            return loader(str(work), train=train, transform=transform,
+                          target_transform=target_transform, download=True)
     except (RuntimeError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataMissing(_fix_message("CIFAR-10", expected, first_line)) from None
 
 
+def cifar10(split="train", transform=None, target_transform=None):
+    """CIFAR-10 (32x32 colour images, 10 classes) as a
+    torchvision.datasets.CIFAR10: split "train" (45,000 images), "val" (the
+    other 5,000 training images) or "test" (10,000; the grader's)."""
+    return _split("CIFAR10", split, _cifar10_whole, transform, target_transform)
+
+
+# -- a data root without the test sets -----------------------------------------
+
+def withheld():
+    """Whether the data root was made without its test sets (training_only)."""
+    return (data_root() / WITHHELD).is_file()
+
+
+def _training_files():
+    """{path in a training-only root: the file here} for every dataset whose
+    training split this data root can give (extracting or decoding it first)."""
+    files = {}
+    for name, cls in _mnist_classes().items():
+        try:
+            raw = Path(_mnist_dataset(cls, True).raw_folder)
+        except DataMissing:
+            continue
+        for resource, _ in cls.resources:
+            if resource.startswith("train"):
+                files[Path(name) / "raw" / Path(resource).stem] = raw / Path(resource).stem
+    try:
+        cifar = _cifar10_whole(True)
+    except DataMissing:
+        return files
+    if CIFAR10JPEG is not None and isinstance(cifar, CIFAR10JPEG):
+        npz = _jpeg_cache_path("train")
+        for path in (npz, npz.with_suffix(".md5")):
+            files[Path("cifar10") / path.name] = path
+    else:
+        for batch, _ in cifar.train_list + [(cifar.meta["filename"], None)]:
+            files[Path(cifar.base_folder) / batch] = Path(cifar.root) / cifar.base_folder / batch
+    return files
+
+
+_training_files_memo = {}
+
+
+def training_only(dest):
+    """Make `dest` a data root holding the training split ("train" and
+    "val") of every dataset this data root has, ready to load, and no test
+    set: what a student's notebook and a grading kernel are given, so that
+    the test labels stay with the grader. Files are hard links where the
+    file system allows (instant, no space), else copies; every file is
+    readable by everyone. Returns `dest`."""
+    key = (str(data_root()), str(work_dir()))
+    if key not in _training_files_memo:  # once per process: each grading kernel asks
+        _training_files_memo[key] = _training_files()
+    dest = Path(dest)
+    for relative, source in _training_files_memo[key].items():
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = source.resolve()
+        try:
+            if not source.stat().st_mode & stat.S_IROTH:
+                raise PermissionError("not readable by others: copy it")
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+            target.chmod(0o644)
+    (dest / WITHHELD).write_text(
+        "This data root holds the training images of the course's datasets (splits \"train\" and\n"
+        "\"val\") and no test set: the test labels stay with the grader, who counts a model's\n"
+        "answers on the test images. Made by course.data.training_only.\n")
+    return dest
+
+
 # -- python -m course data -----------------------------------------------------
+
+def _provision_training_only(say):
+    """provision() for a root made by training_only: each training split loads."""
+    say("training splits only: the test sets are withheld (the grader keeps them)")
+    problems = 0
+    for name, load in (("FashionMNIST", fashion_mnist), ("MNIST", mnist), ("CIFAR-10", cifar10)):
+        try:
+            say(f"  {name}: {len(load('train')):,} train + {len(load('val')):,} val images, ready")
+        except DataMissing as error:
+            problems += 1
+            say(f"  {name}: not ready: " + str(error).replace("\n", "\n  "))
+    say("\nall datasets ready" if not problems else f"\n{problems} dataset(s) not ready")
+    return problems
+
 
 def provision(check_only=False, out=None):
     """Verify (and unless `check_only`, prepare) every dataset of the course.
@@ -429,6 +615,8 @@ def provision(check_only=False, out=None):
     root, work = data_root(), work_dir()
     say = lambda *a: print(*a, file=out or sys.stdout)  # noqa: E731
     say(f"data root: {_describe_root()}")
+    if withheld():
+        return _provision_training_only(say)
     say(f"derived files: {work}" + ("" if work == root else " (the data root is read-only)"))
     problems = 0
 
@@ -438,8 +626,8 @@ def provision(check_only=False, out=None):
             say(f"  {size}  {status:<8}  {path.relative_to(root)}")
         if not check_only:
             try:
-                for train in (True, False):
-                    _mnist_dataset(cls, train, None)
+                for train in (True,) if withheld() else (True, False):
+                    _mnist_dataset(cls, train)
                 say(f"  ready: extracted in {work / name / 'raw'}")
             except DataMissing as error:
                 problems += 1
@@ -453,7 +641,7 @@ def provision(check_only=False, out=None):
     if official is not None:
         say(f"  official torchvision CIFAR-10 ({_official_cifar10(official)}, md5 ok) in {official}")
         if not check_only:
-            cifar10(True), cifar10(False)
+            _cifar10_whole(True), _cifar10_whole(False)
             say("  ready")
     else:
         zip_path = root / JPEG_ZIP
@@ -476,7 +664,7 @@ def provision(check_only=False, out=None):
             say("  ready: the first use decodes the JPEG copy into the cache (about 10 s)")
         if not ready and not check_only and not _jpeg_copy_present():
             try:
-                cifar10(True), cifar10(False)
+                _cifar10_whole(True), _cifar10_whole(False)
                 say("  downloaded the official CIFAR-10")
                 ready = True
             except DataMissing as error:
