@@ -130,13 +130,20 @@ def work_dir():
     return Path(cache).expanduser().resolve() if cache else HOME_ROOT
 
 
-def derived_files():
-    """The files under work_dir() that this module extracted or decoded (and
-    the links it made there): what a grading kernel may borrow."""
-    work = work_dir()
-    found = [p for name in ("MNIST", "FashionMNIST") for p in (work / name / "raw").glob("*")]
-    found += (work / "cifar10").glob("cifar10-jpeg-*")
-    return [p for p in found if p.is_file() or p.is_symlink()]
+def test_files():
+    """The grader's files that hold a test set or its labels (in the data
+    root and the work folder, and where their links lead): what no student
+    process may read."""
+    patterns = ("t10k-*", "test_batch", "cifar10-jpeg-test.*", JPEG_ZIP.name, "cifar-10-python.tar.gz")
+    found = []
+    for folder in dict.fromkeys((data_root(), work_dir())):
+        if not folder.is_dir():
+            continue
+        for pattern in patterns:
+            found += [p for p in folder.rglob(pattern) if p.is_file()]
+        found += [next(p.glob("*/*.jpg"), None) for p in folder.rglob("cifar10-jpeg/test")]
+    found += [p.resolve() for p in found if p and p.is_symlink()]
+    return sorted({p for p in found if p})
 
 
 # -- md5 -----------------------------------------------------------------------
@@ -231,10 +238,20 @@ def _one_split(cls):
     from torchvision.datasets.utils import check_integrity
 
     class OneSplit(cls):
-        def _check_exists(self):
+        def _split_resources(self):
             prefix = "train" if self.train else "t10k"
+            return [(name, md5) for name, md5 in type(self).resources if name.startswith(prefix)]
+
+        def _check_exists(self):
             return all(check_integrity(os.path.join(self.raw_folder, Path(name).stem))
-                       for name, _ in self.resources if name.startswith(prefix))
+                       for name, _ in self._split_resources())
+
+        def download(self):
+            self.resources = self._split_resources()  # for this object only
+            try:
+                super().download()
+            finally:
+                del self.resources
 
     OneSplit.__name__ = OneSplit.__qualname__ = cls.__name__
     OneSplit.__module__ = cls.__module__

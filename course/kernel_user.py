@@ -6,15 +6,19 @@ grader is root, student code runs as an unprivileged user (`nobody` unless
 configured; course/sandbox.py makes the switch), and before that:
 
 - `check(user)`: can that user run this Python, import the kernel, torch
-  and the course package, and read the data root? (A Python built under
-  /root, a course package in a private folder, and the user cannot even
-  start.) Asked once per process, in a throwaway kernel-like process.
+  and the course package? (A Python built under /root, a course package in
+  a private folder, and the user cannot even start.) Asked once per
+  process, in a throwaway kernel-like process, which also tries to open the
+  grader's test-set files: `exposed(user)` lists those it could read.
 - `close_course(root)`: the course's private parts (tests/, source/,
   submitted/, autograded/, feedback/, the gradebook) lose every permission
-  of "others"; the course package and data stay readable.
-- `kernel_home(user)`: a private folder for the kernel's HOME and TMPDIR,
-  with the grader's decoded datasets hard-linked in (read-only to the
-  user), so each kernel need not decode CIFAR-10 again.
+  of "others"; the course package stays readable.
+- `kernel_home(user)`: a private folder for the kernel's HOME and TMPDIR
+  with, in data/, the kernel's own data root: the training split of every
+  dataset (hard links to the grader's files) and no test set
+  (course.data.training_only). The kernel's COURSE_DATA_DIR points there,
+  whoever it runs as: the test labels stay with the grader, who counts
+  the model's answers on the test images (course.vision.graded_accuracy).
 
 LimitedExecute.kernel_user says what to do: "auto" (the default: `nobody`
 where the check passes, else the grader's own user, with a warning),
@@ -35,15 +39,21 @@ DEFAULT_USER = "nobody"
 PRIVATE = ("tests", "source", "submitted", "autograded", "feedback", "gradebook.db",
            "gradebook.db-journal", "gradebook.db-wal", "gradebook.db-shm")
 # What the kernel must be able to do as the user, checked before grading.
+# The test-set files given as arguments that the user can open are printed
+# first, one per line, as "exposed <path>".
 CHECK = """\
-import os, ipykernel, torch, course.data
-root = course.data.data_root()
-if root.exists():
-    os.listdir(root)
+import sys, ipykernel, torch, course.data
+for path in sys.argv[1:]:
+    try:
+        open(path, "rb").close()
+        print("exposed", path)
+    except OSError:
+        pass
 print("ok")
 """
 
 _checked = {}
+_exposed = {}
 
 
 class KernelUserError(RuntimeError):
@@ -59,25 +69,40 @@ def check(user):
         except KeyError:
             _checked[user] = (False, f"there is no user {user!r} on this machine")
             return _checked[user]
-        home = kernel_home(user, link_data=False)
+        home = kernel_home(user, lend_data=False)
         try:
             probe = subprocess.run(
                 [sys.executable, "-m", "course.sandbox", "--user", user, "--home", str(home), "--",
-                 sys.executable, "-c", CHECK],
+                 sys.executable, "-c", CHECK, *map(str, _test_files())],
                 capture_output=True, text=True, timeout=120, cwd=home,
             )
         except subprocess.TimeoutExpired:  # a check that hangs must not stop grading
             probe = subprocess.CompletedProcess([], 124, "", "the check took more than 120 s")
         finally:
             shutil.rmtree(home, ignore_errors=True)
+        _exposed[user] = [line.split(" ", 1)[1] for line in probe.stdout.splitlines()
+                          if line.startswith("exposed ")]
         if probe.returncode == 0 and probe.stdout.strip().endswith("ok"):
             _checked[user] = (True, "")
         else:
             lines = (probe.stderr or probe.stdout).strip().splitlines() or [f"exit {probe.returncode}"]
             _checked[user] = (False, f"{user} cannot run {sys.executable} with the course's packages "
-                                     f"and data ({lines[-1]}). Install the course's Python where every "
+                                     f"({lines[-1]}). Install the course's Python where every "
                                      "user can read it (deploy/GRADING.md)")
     return _checked[user]
+
+
+def _test_files():
+    """The grader's files that hold a test set (course.data.test_files)."""
+    from course import data
+
+    return data.test_files()
+
+
+def exposed(user):
+    """The grader's test-set files that `user` could open (from check)."""
+    check(user)
+    return _exposed.get(user, [])
 
 
 def choose(setting, log=None):
@@ -92,6 +117,10 @@ def choose(setting, log=None):
     user = DEFAULT_USER if setting.lower() == "auto" else setting
     works, why = check(user)
     if works:
+        if exposed(user) and log:
+            log.warning("%s can read the test labels in %s (and %d more files): a submission could "
+                        "look its answers up. Close them to others: chmod -R o-rwx (deploy/GRADING.md)",
+                        user, exposed(user)[0], len(exposed(user)) - 1)
         return user
     if setting.lower() != "auto":
         raise KernelUserError(f"refusing to grade: student code must run as {why}")
@@ -111,31 +140,17 @@ def close_course(root):
                 path.chmod(mode & ~0o007)
 
 
-def kernel_home(user, link_data=True):
-    """A new private folder for one kernel (the sandbox gives it to `user`),
-    with the grader's decoded datasets linked in when `link_data`."""
-    home = Path(tempfile.mkdtemp(prefix="course-kernel-"))
-    if link_data:
-        _link_data_cache(home / "data-cache")
-    return home
-
-
-def _link_data_cache(target):
-    """Hard links to the grader's derived data files (extracted MNIST,
-    decoded CIFAR-10) in `target`: readable, not writable, by the kernel's
-    user, whatever the folders above the grader's copy allow. Symlinks are
-    copied as they are; a file on another file system is left out (the
-    kernel then derives it again, in its own folder)."""
+def kernel_home(user, lend_data=True):
+    """A new private folder for one kernel (the sandbox gives it to `user`,
+    or to the grader's own user when None), with the kernel's data root in
+    data/ when `lend_data` (see the module's docstring)."""
     from course import data
 
-    source = data.work_dir()
-    for path in data.derived_files():
-        link = target / path.relative_to(source)
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if path.is_symlink():
-                link.symlink_to(os.readlink(path))
-            else:
-                os.link(path, link)
-        except OSError:
-            continue
+    home = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+    if lend_data:
+        view = data.training_only(home / "data")
+        if user:  # its own folder: the kernel may add derived files; the lent files stay the grader's
+            uid, gid = user_ids(user)
+            for folder in [view, *(p for p in view.rglob("*") if p.is_dir())]:
+                os.chown(folder, uid, gid)
+    return home

@@ -165,12 +165,13 @@ class LimitedKernelManager(AsyncKernelManager):
         # killing the kernel's process group misses those in a new session.
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         self._children_before = set(children_of(os.getpid()))
-        self._home = None
-        if self.user:
-            self._home = kernel_user.kernel_home(self.user)
-            env = dict(kwargs.get("env") or os.environ)
-            env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
-            kwargs["env"] = env
+        # The kernel's own data root, without the test sets (whoever it runs
+        # as): only the grader reads the test labels (course/kernel_user.py).
+        self._home = kernel_user.kernel_home(self.user or None)
+        env = dict(kwargs.get("env") or os.environ)
+        env["COURSE_DATA_DIR"] = str(self._home / "data")
+        env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
+        kwargs["env"] = env
         return await super().start_kernel(**kwargs)
 
     async def shutdown_kernel(self, now=False, restart=False):

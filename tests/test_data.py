@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from course import data
@@ -72,9 +73,9 @@ def test_default_data_root(monkeypatch, tmp_path):
 def test_offline_fashion_mnist_and_cifar10(monkeypatch):
     real_root()
     monkeypatch.setenv("COURSE_DATA_OFFLINE", "1")
-    test_set = data.fashion_mnist(train=False)
+    test_set = data.fashion_mnist("test")
     assert len(test_set) == 10_000 and test_set[0][0].size == (28, 28)
-    cifar = data.cifar10(train=False)
+    cifar = data.cifar10("test")
     assert len(cifar) == 10_000
     assert cifar.classes == list(data.CIFAR10_CLASSES)
     assert cifar.data.shape == (10_000, 32, 32, 3) and cifar.data.dtype == np.uint8
@@ -95,7 +96,7 @@ def test_read_only_root_is_left_alone(env, tmp_path):
     env.setenv(data.ENV, str(root))
     try:
         assert data.work_dir() == tmp_path / "cache"
-        assert len(data.fashion_mnist(train=False)) == 10_000
+        assert len(data.fashion_mnist("test")) == 10_000
         assert sorted(p.name for p in (root / "FashionMNIST" / "raw").iterdir()) == sorted(FASHION_FILES)
         assert (tmp_path / "cache" / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte").is_file()
     finally:
@@ -115,10 +116,10 @@ def assert_says_what_to_do(message, *files):
 def test_missing_data_says_what_to_do(env, tmp_path):
     env.setenv(data.ENV, str(tmp_path / "empty"))
     with pytest.raises(data.DataMissing) as error:
-        data.fashion_mnist(train=True)
+        data.fashion_mnist("train")
     assert_says_what_to_do(str(error.value), "FashionMNIST/raw/train-images-idx3-ubyte.gz")
     with pytest.raises(data.DataMissing) as error:
-        data.cifar10(train=True)
+        data.cifar10("train")
     assert_says_what_to_do(str(error.value), "cifar10/cifar10-jpeg.zip", "cifar-10-python.tar.gz")
 
 
@@ -134,7 +135,7 @@ def test_failed_download_says_what_to_do(env, tmp_path):
     env.setattr(tv_mnist, "download_and_extract_archive", no_network)
     env.setenv(data.ENV, str(tmp_path / "empty"))
     with pytest.raises(data.DataMissing) as error:
-        data.fashion_mnist(train=False)
+        data.fashion_mnist("test")
     assert_says_what_to_do(str(error.value), "FashionMNIST/raw/t10k-images-idx3-ubyte.gz", "Downloading it failed")
 
 
@@ -163,14 +164,14 @@ def test_md5_mismatch_is_detected(env, tmp_path):
         f.write(b"\0")
     env.setenv(data.ENV, str(tmp_path / "root"))
     with pytest.raises(data.DataMissing) as error:
-        data.fashion_mnist(train=False)
+        data.fashion_mnist("test")
     message = str(error.value)
     assert "md5 mismatch" in message and "t10k-labels-idx1-ubyte.gz" in message, message
 
     (tmp_path / "root" / "cifar10").mkdir()
     (tmp_path / "root" / data.JPEG_ZIP).write_bytes(b"not the CIFAR-10 copy")
     with pytest.raises(data.DataMissing) as error:
-        data.cifar10(train=False)
+        data.cifar10("test")
     assert "md5 mismatch" in str(error.value) and "cifar10-jpeg.zip" in str(error.value)
 
 
@@ -197,6 +198,7 @@ def fake_jpeg_root(env, tmp_path):
     digest = fake_jpeg_zip(root / data.JPEG_ZIP, {"train": 3, "test": 1})
     env.setattr(data, "JPEG_ZIP_MD5", digest)
     env.setattr(data, "JPEG_SPLIT_SIZES", {"train": 30, "test": 10})
+    env.setitem(data.VALIDATION_SIZE, "CIFAR10", 10)
     env.setenv(data.ENV, str(root))
     return root
 
@@ -204,26 +206,29 @@ def fake_jpeg_root(env, tmp_path):
 def test_jpeg_copy_is_a_cifar10_dataset(fake_jpeg_root):
     from torchvision import datasets, transforms
 
-    train = data.cifar10(train=True, transform=transforms.ToTensor())
-    assert isinstance(train, datasets.CIFAR10)
-    assert len(train) == 30 and train.classes == list(data.CIFAR10_CLASSES)
+    train = data.cifar10("train", transform=transforms.ToTensor())
+    assert isinstance(train, datasets.CIFAR10) and train.split == "train"
+    assert len(train) == 20 and train.classes == list(data.CIFAR10_CLASSES)
     # Ordered by (rank in class, class): neighbours are of different classes.
-    assert train.targets == list(range(10)) * 3
+    assert train.targets == list(range(10)) * 2
     image, label = train[13]  # rank 1 of class 3
     assert image.shape == (3, 32, 32) and label == 3
     assert abs(image[0].mean().item() * 255 - 30) < 3 and abs(image[1].mean().item() * 255 - 10) < 3
-    assert len(data.cifar10(train=False)) == 10
+    val = data.cifar10("val", transform=transforms.ToTensor())
+    assert len(val) == 10 and val.targets == list(range(10)) and val.split == "val"
+    assert abs(val[4][0][1].mean().item() * 255 - 20) < 3, "val: the last images, rank 2 of each class"
+    assert len(data.cifar10("test")) == 10
 
 
 def test_tampered_cache_is_detected_and_rebuilt(fake_jpeg_root):
-    first = data.cifar10(train=True).data.copy()
+    first = data.cifar10("train").data.copy()
     cache = data._jpeg_cache_path("train")
     assert data._jpeg_cache_status("train") == "ok"
     blob = bytearray(cache.read_bytes())
     blob[-200] ^= 0xFF
     cache.write_bytes(bytes(blob))
     assert data._jpeg_cache_status("train").startswith("md5 mismatch")
-    assert np.array_equal(data.cifar10(train=True).data, first)
+    assert np.array_equal(data.cifar10("train").data, first)
     assert data._jpeg_cache_status("train") == "ok"
 
 
@@ -234,7 +239,7 @@ def test_official_cifar10_is_preferred(fake_jpeg_root, env):
     folder = fake_jpeg_root / datasets.CIFAR10.base_folder
     folder.mkdir()
     files = {}
-    for name, n in [("data_batch_1", 4), ("data_batch_2", 0), ("data_batch_3", 0),
+    for name, n in [("data_batch_1", 14), ("data_batch_2", 0), ("data_batch_3", 0),
                     ("data_batch_4", 0), ("data_batch_5", 0), ("test_batch", 2)]:
         batch = {"data": np.full((n, 3072), 7, dtype=np.uint8), "labels": [1] * n}
         (folder / name).write_bytes(pickle.dumps(batch))
@@ -244,6 +249,41 @@ def test_official_cifar10_is_preferred(fake_jpeg_root, env):
     env.setattr(datasets.CIFAR10, "test_list", [["test_batch", files["test_batch"]]])
     env.setattr(datasets.CIFAR10, "meta", {"filename": "batches.meta", "key": "label_names",
                                            "md5": data.md5(folder / "batches.meta")})
-    train = data.cifar10(train=True)
-    assert type(train) is datasets.CIFAR10 and len(train) == 4 and train.targets == [1] * 4
-    assert len(data.cifar10(train=False)) == 2
+    train = data.cifar10("train")
+    assert type(train).__name__ == "CIFAR10" and not isinstance(train, data._cifar10_jpeg_class())
+    assert len(train) == 4 and train.targets == [1] * 4 and len(data.cifar10("val")) == 10
+    assert len(data.cifar10("test")) == 2
+
+
+# -- the splits, and a data root without the test sets ---------------------------
+
+def test_train_and_val_split_the_training_set(monkeypatch):
+    real_root()
+    whole = data._mnist_dataset(data._mnist_classes()["FashionMNIST"], True)
+    train, val = data.fashion_mnist("train"), data.fashion_mnist("val")
+    assert (len(train), len(val)) == (50_000, 10_000) and (train.split, val.split) == ("train", "val")
+    assert torch.equal(torch.cat([train.data, val.data]), whole.data), "val: the last 10,000, no overlap"
+    assert torch.equal(torch.cat([train.targets, val.targets]), whole.targets)
+    assert torch.bincount(val.targets).min() > 900, "every class is in the validation split"
+    with pytest.raises(ValueError, match="'train', 'val', 'test'"):
+        data.fashion_mnist("validation")
+
+
+def test_training_only_root_has_no_test_set(tmp_path, monkeypatch, capsys):
+    real_root()
+    dest = tmp_path / "students"
+    assert main(["data", "--training-only", str(dest)]) == 0
+    files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert "FashionMNIST/raw/train-labels-idx1-ubyte" in files and data.WITHHELD in files, files
+    assert not [f for f in files if "t10k" in f or "test" in f or f.endswith((".zip", ".gz"))], files
+    monkeypatch.setenv(data.ENV, str(dest))
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv("COURSE_DATA_OFFLINE", "1")
+    assert main(["data"]) == 0
+    assert "the test sets are withheld" in capsys.readouterr().out
+    assert len(data.cifar10("val")) == 5_000 and len(data.fashion_mnist("train")) == 50_000
+    for load, name in ((data.fashion_mnist, "fashion_mnist"), (data.cifar10, "cifar10")):
+        with pytest.raises(data.DataMissing) as error:
+            load("test")
+        assert "labels are kept by the grader" in str(error.value) and f'{name}("val"' in str(error.value)
+    assert data.test_files() == [], "nothing of a test set in this root"

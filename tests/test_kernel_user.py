@@ -3,6 +3,7 @@ the switch itself, what it closes, and what the kernel is lent."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,29 +32,63 @@ def test_close_course_takes_away_only_the_others_permissions(tmp_path):
     assert mode("release") == mode("course") == "0o755", "what students may see stays open"
 
 
-def test_kernel_home_lends_the_graders_decoded_data(tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "readonly-root"))
-    (tmp_path / "readonly-root").mkdir()
-    (tmp_path / "readonly-root").chmod(0o555)  # read-only: derived files go to the cache
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("COURSE_DATA_CACHE", str(cache))
-    decoded = cache / "cifar10" / "cifar10-jpeg-test.npz"
-    decoded.parent.mkdir(parents=True)
-    decoded.write_bytes(b"pixels")
-    (cache / "cifar10" / "unrelated.txt").write_text("not derived")
-    raw = cache / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    (raw / "t10k-images-idx3-ubyte.gz").symlink_to("/elsewhere/t10k-images-idx3-ubyte.gz")
-    home = kernel_user.kernel_home("nobody")
+def test_kernel_home_lends_the_training_splits_and_no_test_set(tmp_path, monkeypatch):
+    """The kernel's data root: the grader's training files, hard-linked (no
+    copy, nothing decoded again), no test file, and a note that says why."""
+    from course import data
+
+    from tests.test_data import real_root
+    real_root()
+    monkeypatch.setenv("COURSE_DATA_CACHE", str(tmp_path / "cache"))
+    grader = data.fashion_mnist("train")
+    home = kernel_user.kernel_home("nobody" if ROOT else None)
     try:
-        lent = home / "data-cache"
-        assert (lent / "cifar10" / "cifar10-jpeg-test.npz").stat().st_ino == decoded.stat().st_ino, "a hard link"
-        assert os.readlink(lent / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte.gz") == \
-            "/elsewhere/t10k-images-idx3-ubyte.gz"
-        assert not (lent / "cifar10" / "unrelated.txt").exists()
+        view = home / "data"
+        lent = view / "FashionMNIST" / "raw" / "train-labels-idx1-ubyte"
+        assert lent.stat().st_ino == (Path(grader.raw_folder) / lent.name).resolve().stat().st_ino, "a hard link"
+        files = [p.relative_to(view).as_posix() for p in view.rglob("*") if p.is_file()]
+        assert not [f for f in files if "t10k" in f or "test" in f or f.endswith(".zip")], files
+        assert "cifar10/cifar10-jpeg-train.npz" in files or "cifar-10-batches-py/data_batch_5" in files, files
+        assert (view / data.WITHHELD).is_file()
+        if ROOT:
+            assert view.stat().st_uid == kernel_user.user_ids("nobody")[0], "the kernel's own folder"
+            assert lent.stat().st_uid == os.geteuid(), "the lent files stay the grader's"
+        monkeypatch.setenv("COURSE_DATA_DIR", str(view))
+        assert len(data.fashion_mnist("val")) == 10_000 and len(data.cifar10("train")) == 45_000
+        with pytest.raises(data.DataMissing, match="labels are kept by the grader"):
+            data.fashion_mnist("test")
+        with pytest.raises(data.DataMissing, match="labels are kept by the grader"):
+            data.cifar10("test")
     finally:
         import shutil
         shutil.rmtree(home)
+
+
+@needs_switch
+def test_the_check_lists_the_test_files_the_kernel_user_could_read(tmp_path, monkeypatch):
+    """A grader whose test labels others can read hears about it (here: a
+    0644 labels file in a 0755 root, then the same root closed)."""
+    import shutil
+    import tempfile
+
+    open_folder = Path(tempfile.mkdtemp(prefix="course-labels-"))  # pytest's tmp_path is 0700
+    try:
+        root = open_folder / "root"
+        raw = root / "FashionMNIST" / "raw"
+        raw.mkdir(parents=True)
+        (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(b"labels")
+        (raw / "train-labels-idx1-ubyte.gz").write_bytes(b"labels")
+        for folder in (open_folder, root, root / "FashionMNIST", raw):
+            folder.chmod(0o755)
+        monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+        monkeypatch.setenv("COURSE_DATA_CACHE", str(tmp_path / "cache"))
+        monkeypatch.setattr(kernel_user, "_checked", {})
+        assert kernel_user.exposed("nobody") == [str(raw / "t10k-labels-idx1-ubyte.gz")]
+        root.chmod(0o700)
+        monkeypatch.setattr(kernel_user, "_checked", {})
+        assert kernel_user.exposed("nobody") == []
+    finally:
+        shutil.rmtree(open_folder)
 
 
 def test_a_user_that_does_not_exist_is_refused():
@@ -71,7 +106,7 @@ def test_the_kernel_runs_as_nobody_and_cannot_read_the_graders_secrets(tmp_path)
     secret = tmp_path / "secret.txt"
     secret.write_text("hidden")
     secret.chmod(0o600)
-    home = kernel_user.kernel_home("nobody", link_data=False)
+    home = kernel_user.kernel_home("nobody", lend_data=False)
     code = (f"import os\nprint(os.getuid(), os.environ['HOME'] == {str(home)!r})\n"
             f"try:\n    open({str(secret)!r}).read()\nexcept PermissionError:\n    print('denied')\n"
             "print(os.access('/', os.W_OK))")
