@@ -16,6 +16,7 @@ USERS = {"instructors": {"prof": "prof-password"}, "students": {"ada": "ada-pass
 def hub(tmp_path, monkeypatch):
     """(the hub's config, the config file's names), as JupyterHub loads it."""
     settings = {"course_id": "course-x", "course_dir": "/srv/x/course", "exchange": "/srv/x/exchange",
+                "data_dir": "/srv/x/data", "student_data_dir": "/srv/x/student-data",
                 "python": "/srv/x/python/bin/python", "environment": {"LD_LIBRARY_PATH": "/srv/x/lib"},
                 "port": 8123, "hub_port": 8124, "proxy_api_port": 8125, "users": USERS}
     (tmp_path / "hub.json").write_text(json.dumps(settings))
@@ -56,7 +57,10 @@ def test_each_group_gets_its_settings(config):
     assert overrides["01-instructors"]["spawner_override"]["notebook_dir"] == "/srv/x/course"
     students = overrides["02-students"]["spawner_override"]["environment"]["JUPYTER_CONFIG_PATH"]
     assert students.split(":")[0].endswith("jupyter-config/students")
+    # Students read the training splits only; instructors the whole data root.
+    assert overrides["02-students"]["spawner_override"]["environment"]["COURSE_DATA_DIR"] == "/srv/x/student-data"
     env = config.Spawner.environment
+    assert env["COURSE_DATA_DIR"] == "/srv/x/data"
     assert env["COURSE_EXCHANGE"] == "/srv/x/exchange" and env["COURSE_ID"] == "course-x"
     assert env["LD_LIBRARY_PATH"] == "/srv/x/lib"
     assert env["PATH"].startswith("/srv/x/python/bin:")

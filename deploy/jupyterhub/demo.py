@@ -18,6 +18,9 @@
                  lives under /root): a copy of it in hard links, on a copy
                  of the same interpreter (python-runtime/)
     jupyter-config/  the per-group Jupyter settings (a copy of the one here)
+    student-data/    the students' data root: the training splits of the
+                 datasets, no test set (`python -m course data --training-only`);
+                 instructors get COURSE_DATA_DIR itself
 
 then releases every step to the exchange as the instructor, and starts
 JupyterHub (jupyterhub_config.py beside this file) with its proxy in the
@@ -256,6 +259,21 @@ def prepare_course(settings, steps):
     return True
 
 
+def student_data(state, data_dir):
+    """The students' data root, made from the instructor's `data_dir`: the
+    training splits and no test set, whose labels are the grader's."""
+    if not data_dir:
+        return ""
+    dest = state / "student-data"
+    shutil.rmtree(dest, ignore_errors=True)
+    made = subprocess.run([sys.executable, "-m", "course", "data", "--training-only", str(dest)],
+                          cwd=REPO, env={**os.environ, "COURSE_DATA_DIR": data_dir},
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if made.returncode:
+        print(f"warning: the students' data root is incomplete:\n{made.stderr[-2000:]}", file=sys.stderr)
+    return str(dest)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -323,6 +341,7 @@ def start(state, port, prefix, steps):
         "exchange": str(exchange),
         "jupyter_config": str(jupyter_config),
         "data_dir": str(Path(data_dir).resolve()) if data_dir else "",
+        "student_data_dir": student_data(state, str(Path(data_dir).resolve()) if data_dir else ""),
         "python": python,
         "environment": environment,
         "instructor": instructors[0],

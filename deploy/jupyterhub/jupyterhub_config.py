@@ -134,8 +134,12 @@ c.Spawner.group_overrides = {
         "groups": ["students"],
         # No formgrader, no create-assignment toolbar, no course list.
         "spawner_override": {
-            "environment": {"JUPYTER_CONFIG_PATH": os.pathsep.join(
-                str(JUPYTER_CONFIG / group) for group in ("students", "all"))},
+            "environment": {
+                "JUPYTER_CONFIG_PATH": os.pathsep.join(
+                    str(JUPYTER_CONFIG / group) for group in ("students", "all")),
+                # The training splits only: the test labels are the grader's.
+                "COURSE_DATA_DIR": SETTINGS.get("student_data_dir", ""),
+            },
         },
     },
 }
