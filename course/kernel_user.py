@@ -105,28 +105,49 @@ def exposed(user):
     return _exposed.get(user, [])
 
 
-def choose(setting, log=None):
-    """The user to run grading kernels as, or None for the grader's own
-    user, from LimitedExecute.kernel_user (see the module's docstring)."""
+def resolve(setting):
+    """(user, why) from LimitedExecute.kernel_user (see the module's
+    docstring): the user to run grading kernels as, or None for the
+    grader's own user, with the reason. Raises KernelUserError where a
+    named user cannot run the kernel."""
     setting = (setting or "none").strip()
-    if setting.lower() == "none" or os.geteuid() != 0:
-        if setting.lower() not in ("none", "auto") and log:
-            log.warning("kernel_user=%s needs a grader running as root; student code runs as %s",
-                        setting, os.environ.get("USER", os.geteuid()))
-        return None
+    if setting.lower() == "none":
+        return None, "kernel_user is none: student code runs as the grader's own user"
+    if os.geteuid() != 0:
+        return None, (f"the grader is not root, so student code runs as the grader's own user "
+                      f"({os.environ.get('USER', os.geteuid())})")
     user = DEFAULT_USER if setting.lower() == "auto" else setting
     works, why = check(user)
     if works:
-        if exposed(user) and log:
-            log.warning("%s can read the test labels in %s (and %d more files): a submission could "
-                        "look its answers up. Close them to others: chmod -R o-rwx (deploy/GRADING.md)",
-                        user, exposed(user)[0], len(exposed(user)) - 1)
-        return user
+        return user, ""
     if setting.lower() != "auto":
         raise KernelUserError(f"refusing to grade: student code must run as {why}")
-    if log:
-        log.warning("Student code runs as root, with access to the grader's files: %s", why)
-    return None
+    return None, f"student code runs as root, with access to the grader's files: {why}"
+
+
+_warned = set()
+
+
+def _warn_once(log, message, *args):
+    if log and (message, args) not in _warned:
+        _warned.add((message, args))
+        log.warning(message, *args)
+
+
+def choose(setting, log=None):
+    """resolve(setting)'s user; what the grader should know goes to `log`,
+    once per process: a fallback to its own user, test labels the kernel's
+    user could read."""
+    user, why = resolve(setting)
+    asked = (setting or "none").strip().lower()
+    # Silent where nothing else was possible: "none", or "auto" without root.
+    if user is None and asked != "none" and (asked != "auto" or os.geteuid() == 0):
+        _warn_once(log, "%s", why)
+    if user and exposed(user):
+        _warn_once(log, "%s can read the test labels in %s (and %d more files): a submission could "
+                        "look its answers up. Close them to others: chmod -R o-rwx (deploy/GRADING.md)",
+                   user, exposed(user)[0], len(exposed(user)) - 1)
+    return user
 
 
 def close_course(root):

@@ -41,13 +41,7 @@ MEMORY_LIMIT = "2G"   # per kernel (--memory-limit)
 # unprivileged user (course/kernel_user.py). That needs a grader running as
 # root and a Python every user can run; where either is missing, the kernel
 # runs as the grader, and those entries are known gaps.
-if os.environ.get("COURSE_KERNEL_USER", "auto").lower() == "none":
-    KERNEL_USER = (None, "COURSE_KERNEL_USER=none: student code runs as the grader's own user")
-elif os.geteuid() != 0:
-    KERNEL_USER = (None, "the grader is not root, so student code runs as the grader's own user")
-else:
-    works, why = kernel_user.check(kernel_user.DEFAULT_USER)
-    KERNEL_USER = (kernel_user.DEFAULT_USER, "") if works else (None, why)
+KERNEL_USER = kernel_user.resolve(os.environ.get("COURSE_KERNEL_USER", "auto"))
 
 
 def as_grader(gaps):
