@@ -7,8 +7,10 @@ who cannot open the grader's data root (kept 0700 here, as deploy/GRADING.md
 asks). So a "model" that looks each test image up in the test labels on
 disk finds no labels to look up. This grades such a submission: it tries the
 kernel's data root, the course's loader, and the grader's own data root by
-its path; it falls back to an untrained network when all three fail, so its
-accuracy check earns nothing unless one of them works. The same code, run in
+its path; its untrained network answers the validation images from their
+labels (the student's to read), so the notebook's own check passes, and the
+test images from the test labels if it found them: its accuracy check earns
+nothing unless one of the three ways works. The same code, run in
 the grader's process, reads all 10,000 labels (the cheat would work).
 
 Where student code runs as the grader's user (not root, or
@@ -55,8 +57,10 @@ def read_test_set(root):
 
 
 # After the reference's accuracy(): the trained model is replaced by an
-# untrained MLP that answers from a table of the test set's labels, if it
-# can find them anywhere; {grader_root} is the grader's data root.
+# untrained MLP that answers from a table of the validation labels and of
+# the test set's labels, if it can find them anywhere; {grader_root} is the
+# grader's data root. So it passes the notebook's own validation check, and
+# the judge's test-accuracy check exactly when the test labels were read.
 LOOK_UP = """
 
 import os
@@ -82,11 +86,12 @@ if found is None:
 
 
 class LookUp(nn.Module):
-    def __init__(self, inner, images, labels):
+    def __init__(self, inner, known):
         super().__init__()
         self.inner = inner
         # Keyed by the tensor the judge will send: the same transform.
-        self.table = {{transform(Image.fromarray(i)).numpy().tobytes(): int(l) for i, l in zip(images, labels)}}
+        self.table = {{transform(Image.fromarray(i)).numpy().tobytes(): int(l)
+                      for images, labels in known for i, l in zip(images, labels)}}
 
     def forward(self, x):
         scores = self.inner(x)
@@ -98,7 +103,9 @@ class LookUp(nn.Module):
         return scores
 
 
-model = LookUp(MLP(), *found) if found else MLP()
+# The validation labels are the student's to read: looked up too, the
+# notebook's own validation check passes whatever the test set gives.
+model = LookUp(MLP(), [(val_set.data.numpy(), val_set.targets.numpy())] + ([found] if found else []))
 """
 
 
