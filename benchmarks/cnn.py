@@ -11,11 +11,16 @@ batches, learning rate and cosine schedule from course.vision.budget,
 course.vision.GPUBatches on a GPU, course.vision.train_epoch.
 Needs torch and torchvision only (not nbgrader), so it runs on a bare GPU
 machine.
-After every epoch it measures test accuracy on all 10,000 test images.
+It trains on the "train" split (45,000 images), as the notebook does. After
+every epoch it measures the validation accuracy (the 5,000 "val" images: what
+the notebook's own check measures) and the test accuracy on all 10,000 test
+images (what the hidden check counts; the benchmark, like the grader, has
+the test set).
 
 Reported: data load time (datasets built, first batch read), training
-seconds (evaluation excluded), training images/s, test accuracy per epoch,
-and the training time at which `--target` was first reached.
+seconds (evaluation excluded), training images/s, validation and test
+accuracy per epoch, and the training time at which the test accuracy first
+reached `--target`.
 """
 import argparse
 import os
@@ -52,26 +57,29 @@ def reference_model_class():
 
 
 def load_data(plan, workers, device):
-    """The notebook's datasets and loaders, and the seconds they took."""
+    """The notebook's training and validation loaders, a loader over the test
+    set (the grader's), and the seconds they took."""
     start = time.perf_counter()
     normalize = transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
-    train_set = cifar10(train=True, transform=transforms.Compose(
+    train_set = cifar10("train", transform=transforms.Compose(
         [transforms.RandomHorizontalFlip(), transforms.ToTensor(), normalize]))
-    test_set = cifar10(train=False, transform=transforms.Compose([transforms.ToTensor(), normalize]))
+    plain = transforms.Compose([transforms.ToTensor(), normalize])
+    val_set, test_set = cifar10("val", transform=plain), cifar10("test", transform=plain)
     extra = {"num_workers": workers, "persistent_workers": True} if workers else {}
     train_loader = DataLoader(train_set, batch_size=plan.batch_size, shuffle=True, **extra)
+    val_loader = DataLoader(val_set, batch_size=1000, **extra)
     test_loader = DataLoader(test_set, batch_size=1000, **extra)
     if device == "cuda":  # as the notebook does
         train_loader = GPUBatches(train_set, plan.batch_size, device)
     next(iter(train_loader))
-    return train_loader, test_loader, time.perf_counter() - start, type(train_set).__name__
+    return train_loader, val_loader, test_loader, time.perf_counter() - start, type(train_set).__name__
 
 
 def bench(device, epochs, target, workers):
     plan = budget(device)
     epochs = epochs or plan.epochs
     torch.manual_seed(0)
-    train_loader, test_loader, load_s, source = load_data(plan, workers, device)
+    train_loader, val_loader, test_loader, load_s, source = load_data(plan, workers, device)
     model = reference_model_class()().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=plan.lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(train_loader))
@@ -89,13 +97,14 @@ def bench(device, epochs, target, workers):
             torch.cuda.synchronize()
         seconds += time.perf_counter() - start
         images += len(losses) * plan.batch_size
-        acc = accuracy(model, test_loader, device=device)
+        val_acc, acc = accuracy(model, val_loader, device=device), accuracy(model, test_loader, device=device)
         if reached is None and acc >= target:
             reached = seconds
-        print(f"epoch {epoch:2d}: test accuracy {acc:.1%}  train {seconds:6.1f} s  "
+        print(f"epoch {epoch:2d}: validation accuracy {val_acc:.1%}  test accuracy {acc:.1%}  train {seconds:6.1f} s  "
               f"{images / seconds:7.0f} images/s  last loss {sum(losses[-100:]) / 100:.3f}", flush=True)
     when = f"reached at {reached:.1f} s of training" if reached is not None else "not reached"
-    print(f"{device}: {acc:.1%} test accuracy after {epochs} epochs, {seconds:.1f} s of training, "
+    print(f"{device}: {val_acc:.1%} validation accuracy, {acc:.1%} test accuracy after {epochs} epochs, "
+          f"{seconds:.1f} s of training, "
           f"{images / seconds:.0f} images/s; target {target:.0%} {when}; data load {load_s:.1f} s. "
           f"Grading threshold for this device: {plan.min_accuracy:.0%} after {plan.epochs} epochs.")
     return acc, seconds
@@ -108,7 +117,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=0,
                         help="epochs (default: 5 on the CPU, the notebook's GPU budget on a GPU)")
     parser.add_argument("--target", type=float, default=None,
-                        help="accuracy whose time to report (default: 0.70 on the CPU, 0.75 on a GPU)")
+                        help="test accuracy whose time to report (default: 0.70 on the CPU, 0.75 on a GPU)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "0")),
                         help="DataLoader worker processes (the notebook uses 0)")
     args = parser.parse_args(argv)

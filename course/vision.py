@@ -10,7 +10,7 @@ hidden checks and benchmarks/cnn.py.
     scores_or_explain(model, name, hint, why)   the hidden checks' first call of a CNN
     GPUBatches(dataset, batch_size, device)   training batches kept on the GPU (step 17)
     budget(device)           how long step 17 trains on this device, and the
-                             test accuracy its trained CNN must reach
+                             accuracy its trained CNN must reach
 """
 from dataclasses import dataclass
 
@@ -229,11 +229,13 @@ class GPUBatches:
 class Budget:
     """How step 17 trains its CNN on a device, and what it must reach.
 
-    epochs: passes over the 50,000 training images, in batches of
+    epochs: passes over the 45,000 training images (cifar10("train")), in batches of
     `batch_size`, with Adam starting at learning rate `lr` and brought down
     to 0 along a cosine over all the batches (CosineAnnealingLR).
     min_accuracy: the accuracy on all 10,000 test images that the hidden
-    check asks of the trained model. The reference clears it with margin; an
+    check asks of the trained model (the grader counts it: the test labels
+    never reach the notebook). The notebook asks the same of its accuracy on
+    the 5,000 validation images. The reference clears both with margin; an
     untrained or diverged model (the tutorial's learning rate 0.1 with Adam)
     does not. A ReLU on the scores is caught by the shape check, not here:
     its damage depends on the initialization (17% or 59% after 2 epochs).
@@ -247,7 +249,10 @@ class Budget:
 
 
 # Measured on the offline JPEG copy of CIFAR-10 (benchmarks/cnn.py, figures
-# in the README). The GPU's budget uses bigger batches: one batch of 256
+# in the README). On the CPU, with the 45,000 images of the "train" split,
+# the graded reference reaches 62.5% of the test images (63.4% of the
+# validation images); the GPU's figures are from the 50,000 training images
+# before the split. The GPU's budget uses bigger batches: one batch of 256
 # costs the GPU about what one of 64 does, so an epoch takes a quarter of
 # the time, and a larger learning rate makes up for the fewer steps.
 BUDGETS = {

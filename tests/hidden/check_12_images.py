@@ -14,7 +14,7 @@ JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def test_transform(nb):
-    raw = fashion_mnist(train=False)
+    raw = fashion_mnist("val")
     transform = the_object(nb, "transform")
     for index in (0, 1, 2):
         image = raw[index][0]
@@ -34,25 +34,30 @@ def test_transform(nb):
             f"pixel 0 should be {expected.flatten()[0].item():.3f}, found {got.flatten()[0].item():.3f}")
 
 
-def _check_split(name, loader, size, train):
+SPLIT_NAMES = {"train": "training", "val": "validation"}
+
+
+def _check_split(name, loader, size, split):
     assert is_instance(loader, DataLoader), f"{name} should be a DataLoader, found {type_name(loader)}"
     dataset = loader.dataset
-    assert len(dataset) == size and getattr(dataset, "train", train) == train, (
-        f"{name} should go over the {size:,} {'training' if train else 'test'} images, "
-        f"found a dataset of {len(dataset):,}")
+    # `split` is what course.data's datasets say they are: "train", "val" or "test".
+    found = getattr(dataset, "split", split)
+    assert len(dataset) == size and found == split, (
+        f"{name} should go over the {size:,} {SPLIT_NAMES[split]} images (fashion_mnist({split!r}, ...)), "
+        f"found a dataset of {len(dataset):,}" + (f" from the {found!r} split" if found != split else ""))
 
 
 def test_loaders(nb):
-    train_loader, test_loader = nb.train_loader, nb.test_loader
-    _check_split("train_loader", train_loader, 60000, True)
-    _check_split("test_loader", test_loader, 10000, False)
+    train_loader, val_loader = nb.train_loader, nb.val_loader
+    _check_split("train_loader", train_loader, 50000, "train")
+    _check_split("val_loader", val_loader, 10000, "val")
     assert train_loader.batch_size == 64, f"train_loader should make batches of 64, found {train_loader.batch_size}"
     assert is_instance(train_loader.sampler, RandomSampler), (
         "train_loader should shuffle the training images (shuffle=True): found them in the same order every epoch")
     # One batch, made in the kernel; only it comes back.
-    xb, _ = run_beside(test_loader, first_item)
+    xb, _ = run_beside(val_loader, first_item)
     assert xb.shape[1:] == (1, 28, 28), (
-        f"the test images should be transformed like the training images, to (1, 28, 28) tensors; found {tuple(xb.shape)}")
+        f"the validation images should be transformed like the training images, to (1, 28, 28) tensors; found {tuple(xb.shape)}")
 
 
 def test_to_vectors(nb):

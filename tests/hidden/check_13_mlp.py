@@ -13,9 +13,9 @@ from course.vision import graded_accuracy, layers_of
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
-# The notebook's own test transform: the images the model was trained on.
+# The notebook's own transform: the images the model was trained on.
 TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-FASHION_THRESHOLD = 0.82  # the reference reaches 85% after 2 epochs; with a sigmoid on its scores, 81%
+FASHION_THRESHOLD = 0.82  # the graded reference: 84.8% validation, 84.3% test after 2 epochs; with a sigmoid on its scores, 80.0% and 79.1%
 
 
 def test_mlp(nb):
@@ -100,11 +100,14 @@ def test_accuracy(nb):
     assert abs(got - expected) < 1e-6, (
         f"accuracy gave {got:.4f} for a model that is right on {expected:.4f} of the images: count "
         "(scores.argmax(dim=1) == labels) over every batch, and divide by the number of images")
-    # The trained model, on the held-out test split: loaded here, so that
-    # only its images go to the student's model, never its labels.
-    test_set = nb.test_set
-    assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 Fashion-MNIST test images"
-    measured = graded_accuracy(nb.model, fashion_mnist(train=False, transform=TEST_TRANSFORM))
+    # The notebook measured on its validation split; the grade counts the
+    # trained model's answers on the test split, loaded here, so that only
+    # its images go to the student's model, never its labels.
+    val_set = nb.val_set
+    assert len(val_set) == 10000 and getattr(val_set, "split", None) == "val", (
+        'val_set should be the 10,000 Fashion-MNIST validation images: fashion_mnist("val", transform=transform)')
+    measured = graded_accuracy(nb.model, fashion_mnist("test", transform=TEST_TRANSFORM))
     assert measured > FASHION_THRESHOLD, (
-        f"the trained model classifies {measured:.1%} of the 10,000 test images right; after two epochs it "
-        f"should be above {FASHION_THRESHOLD:.0%}. Is it trained (see the loss curve)?")
+        f"the trained model classifies {measured:.1%} of the 10,000 test images right (the grader keeps their "
+        f"labels and counts your model's answers); after two epochs it should be above {FASHION_THRESHOLD:.0%}. "
+        "Is it trained (see the loss curve)?")

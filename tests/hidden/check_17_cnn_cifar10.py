@@ -5,8 +5,10 @@ the notebook trains the full budget and the threshold is the GPU's; without
 one, the notebook trains the smaller CPU budget and the threshold is the
 CPU's. Both live in one place, BUDGETS in course/vision.py.
 
-The test set's labels never go to the student's kernel: the check loads the
-test set itself, sends the model only the images, and counts its answers."""
+The notebook measures its model on the validation split ("val", the last
+5,000 training images). The test set's labels never go to the student's
+kernel: the check loads the test set itself, sends the model only the
+images, and counts its answers."""
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -20,7 +22,7 @@ from course.vision import budget, graded_accuracy, in_chain_order, layer_shapes,
 # Judged by course/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
-# The notebook's own test transform: the images the model was trained on.
+# The notebook's own validation transform: the images the model was trained on, unflipped.
 TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
 
 
@@ -65,12 +67,14 @@ def test_training(nb):
 
 def test_accuracy(nb):
     plan = budget("cuda" if torch.cuda.is_available() else "cpu")
-    test_set = nb.test_set
-    assert len(test_set) == 10000 and not test_set.train, "test_set should be the 10,000 CIFAR-10 test images"
-    measured = graded_accuracy(nb.model, cifar10(train=False, transform=TEST_TRANSFORM))
+    val_set = nb.val_set
+    assert len(val_set) == 5000 and getattr(val_set, "split", None) == "val", (
+        'val_set should be the 5,000 CIFAR-10 validation images: cifar10("val", transform=val_transform)')
+    measured = graded_accuracy(nb.model, cifar10("test", transform=TEST_TRANSFORM))
     assert measured > plan.min_accuracy, (
-        f"the trained model classifies {measured:.1%} of the 10,000 test images right; trained for {plan.epochs} "
-        f"epochs ({plan.device}), it should be above {plan.min_accuracy:.0%}")
+        f"the trained model classifies {measured:.1%} of the 10,000 test images right (the grader keeps their "
+        f"labels and counts your model's answers); trained for {plan.epochs} epochs ({plan.device}), it should be "
+        f"above {plan.min_accuracy:.0%}")
 
 
 def test_per_class_accuracy(nb):

@@ -8,7 +8,7 @@ MISTAKES = {
     "no-shuffle": {
         "answers": {"loaders": (
             "train_loader = DataLoader(train_set, batch_size=64)\n"
-            "test_loader = DataLoader(test_set, batch_size=1000)"
+            "val_loader = DataLoader(val_set, batch_size=1000)"
         )},
         "fails": {"check-loaders": "should shuffle the training images"},
     },

@@ -16,13 +16,15 @@ SOLUTION = """class CNN(nn.Module):
 """
 
 MISTAKES = {
-    # The tutorial's last line: a ReLU on the scores. Trained from the
-    # notebook's own random numbers (those the student sees too, now that the
-    # hidden check of the cell before no longer seeds the kernel), it also
-    # learns too little: batches 0-49 average 2.27, the last 50 2.13.
+    # The tutorial's last line: a ReLU on the scores. The shape check catches
+    # it; training does not: how much it learns depends on the random numbers.
+    # On the 50,000 training images it learned too little to pass the training
+    # check (batches 0-49 averaged 2.27, the last 50 2.13); on the 45,000 of
+    # the "train" split it passes it (2.235, then 1.752; 45.9% validation
+    # accuracy after the epoch, where the reference CNN reaches 51.2%).
     "relu-on-scores": {
         "answers": {"cnn": SOLUTION.replace("return self.fc2(x)", "return F.relu(self.fc2(x))")},
-        "fails": {"check-cnn": "scores are never negative", "check-training": "the loss should fall during training"},
+        "fails": {"check-cnn": "scores are never negative"},
     },
     # PyTorch's own CIFAR-10 tutorial uses 16 * 5 * 5 (it has 16 filters, not 20).
     "fc1-400": {
