@@ -70,9 +70,10 @@ def check(user):
             _checked[user] = (False, f"there is no user {user!r} on this machine")
             return _checked[user]
         home = kernel_home(user, lend_data=False)
+        hide = [arg for folder in hidden_folders(home) for arg in ("--hide", str(folder))]
         try:
             probe = subprocess.run(
-                [sys.executable, "-m", "course.sandbox", "--user", user, "--home", str(home), "--",
+                [sys.executable, "-m", "course.sandbox", *hide, "--user", user, "--home", str(home), "--",
                  sys.executable, "-c", CHECK, *map(str, _test_files())],
                 capture_output=True, text=True, timeout=120, cwd=home,
             )
@@ -99,8 +100,33 @@ def _test_files():
     return data.test_files()
 
 
+def hidden_folders(home):
+    """The grader's data folders that a kernel must not see (course.sandbox
+    --hide covers them): the data root, the work folder, and the folders of
+    the test-set files and of where their links lead. Left out: a folder
+    that holds something the kernel needs (its HOME, its Python, the course
+    package, the course) or that a folder already hidden holds."""
+    import course
+    from course import data, find_course_root
+
+    needed = [Path(home), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+    try:
+        needed.append(find_course_root())
+    except FileNotFoundError:
+        pass
+    needed = [p.resolve() for p in needed]
+    candidates = {data.data_root(), data.work_dir(), *(p.parent for p in data.test_files())}
+    hidden = []
+    for folder in sorted(p.resolve() for p in candidates if p.is_dir()):
+        if any(n.is_relative_to(folder) for n in needed) or any(folder.is_relative_to(h) for h in hidden):
+            continue
+        hidden.append(folder)
+    return hidden
+
+
 def exposed(user):
-    """The grader's test-set files that `user` could open (from check)."""
+    """The grader's test-set files that `user` could open (from check),
+    with the data folders hidden as a kernel's are."""
     check(user)
     return _exposed.get(user, [])
 

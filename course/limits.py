@@ -195,8 +195,10 @@ class LimitedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
         user = ["--user", self.user, "--home", str(self._home)] if self.user else []
+        # The grader's data roots, test labels included, covered for the kernel.
+        hide = [arg for folder in kernel_user.hidden_folders(self._home) for arg in ("--hide", str(folder))]
         return [sys.executable, "-m", "course.sandbox", "--memory", str(self.memory_bytes),
-                "--network", self.network, *user, "--", *command]
+                "--network", self.network, *hide, *user, "--", *command]
 
 
 class LimitedExecute(Execute):

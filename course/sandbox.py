@@ -1,7 +1,7 @@
 """The kernel launcher: limits applied to a grading kernel, and only to it.
 
     python -m course.sandbox [--memory BYTES] [--network none|auto|host]
-                             [--user NAME --home DIR] -- KERNEL COMMAND...
+                             [--hide DIR]... [--user NAME --home DIR] -- KERNEL COMMAND...
 
 The grader's kernel manager (course.limits.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
@@ -22,6 +22,13 @@ kills reach the kernel itself):
   grader's namespace again. `none` insists (the kernel does not start if no namespace
   can be made), `auto` isolates where the machine allows it and says so on
   stderr where it does not, `host` leaves the network alone.
+- hide: each `--hide` folder is covered, for the kernel only, by an empty
+  read-only tmpfs in a mount namespace of its own (`unshare(CLONE_NEWNS)`;
+  as root, or inside the user namespace made for the network). The grader
+  hides its data roots this way: the kernel reads its training files
+  through hard links in its HOME, and finds nothing where the test labels
+  are, whatever their permissions. Where it cannot, it says so on stderr
+  and goes on (the permissions are then what protects them).
 - user: started as root with `--user`, the kernel drops to that unprivileged
   user (course/kernel_user.py picks it and checks it can run this Python):
   then it cannot ptrace the grader, write the gradebook, the course or the
@@ -45,7 +52,9 @@ import subprocess
 import sys
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_CAPBSET_DROP = 24
 # Capabilities a kernel running as root must not keep: with them it could
@@ -85,6 +94,22 @@ def isolate_network():
             f.write(f"{gid} {gid} 1")
     except OSError as e:
         return f"user namespace id maps: {e}"
+    return None
+
+
+def hide(folders):
+    """Cover each of `folders` with an empty, read-only tmpfs, seen by this
+    process and what it starts only. Returns None on success, else why not."""
+    libc = _libc()
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return f"unshare(CLONE_NEWNS): {os.strerror(ctypes.get_errno())}"
+    # Private: the covers must not spread back to the grader's mounts.
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return f"making / private: {os.strerror(ctypes.get_errno())}"
+    for folder in folders:
+        if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      b"size=4k,mode=0555") != 0:
+            return f"covering {folder}: {os.strerror(ctypes.get_errno())}"
     return None
 
 
@@ -135,7 +160,7 @@ def main(argv=None):
         return 2
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
-    memory, network, user, home = 0, "host", None, None
+    memory, network, user, home, hidden = 0, "host", None, None, []
     while options:
         name = options.pop(0)
         if name == "--memory":
@@ -144,6 +169,8 @@ def main(argv=None):
             user = options.pop(0)
         elif name == "--home":
             home = options.pop(0)
+        elif name == "--hide":
+            hidden.append(options.pop(0))
         elif name == "--network":
             network = options.pop(0)
             if network not in NETWORK_MODES:
@@ -168,8 +195,13 @@ def main(argv=None):
             return 3
         if why:
             print(f"course.sandbox: WARNING: student code has network access ({why})", file=sys.stderr)
-        else:
-            drop_capabilities()
+    if hidden:
+        why = hide(hidden)
+        if why:
+            print(f"course.sandbox: WARNING: the grader's data stays visible to student code ({why})",
+                  file=sys.stderr)
+    if network != "host" or hidden:
+        drop_capabilities()
     if memory > 0:
         limit_memory(memory)
     if user is not None:

@@ -66,8 +66,8 @@ def test_kernel_home_lends_the_training_splits_and_no_test_set(tmp_path, monkeyp
 
 @needs_switch
 def test_the_check_lists_the_test_files_the_kernel_user_could_read(tmp_path, monkeypatch):
-    """A grader whose test labels others can read hears about it (here: a
-    0644 labels file in a 0755 root, then the same root closed)."""
+    """A grader whose test labels the kernel could read hears about it (a
+    0644 labels file in a 0755 root: covered; not covered; closed)."""
     import shutil
     import tempfile
 
@@ -82,6 +82,11 @@ def test_the_check_lists_the_test_files_the_kernel_user_could_read(tmp_path, mon
             folder.chmod(0o755)
         monkeypatch.setenv("COURSE_DATA_DIR", str(root))
         monkeypatch.setenv("COURSE_DATA_CACHE", str(tmp_path / "cache"))
+        # Covered for the kernel (course.sandbox --hide): nothing to read.
+        monkeypatch.setattr(kernel_user, "_checked", {})
+        assert kernel_user.exposed("nobody") == []
+        # Where nothing can be covered, the permissions decide.
+        monkeypatch.setattr(kernel_user, "hidden_folders", lambda home: [])
         monkeypatch.setattr(kernel_user, "_checked", {})
         assert kernel_user.exposed("nobody") == [str(raw / "t10k-labels-idx1-ubyte.gz")]
         root.chmod(0o700)
@@ -125,3 +130,33 @@ def test_choose_picks_nobody_and_a_named_user_that_cannot_run_is_refused():
     assert kernel_user.choose("auto") == "nobody"
     with pytest.raises(kernel_user.KernelUserError, match="refusing to grade"):
         kernel_user.choose("no-such-user-here")
+
+
+def test_hidden_folders_are_the_data_roots_but_nothing_the_kernel_needs(tmp_path, monkeypatch):
+    from tests.conftest import REPO
+
+    root = tmp_path / "data"
+    (root / "FashionMNIST" / "raw").mkdir(parents=True)
+    (root / "FashionMNIST" / "raw" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"labels")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    monkeypatch.chdir(REPO)
+    home = tmp_path / "home"
+    home.mkdir()
+    assert kernel_user.hidden_folders(home) == [root.resolve()], "the root holds the folder of its test files"
+    # A data root above the course, its Python or the kernel's HOME is never covered.
+    for above in (REPO.parent, Path(sys.prefix).parent, tmp_path):
+        monkeypatch.setenv("COURSE_DATA_DIR", str(above))
+        assert above.resolve() not in kernel_user.hidden_folders(home)
+
+
+@pytest.mark.skipif(not ROOT, reason="covering a folder needs root (or a user namespace)")
+def test_the_sandbox_hides_a_folder_from_the_kernel_only(tmp_path):
+    secret = tmp_path / "labels"
+    secret.mkdir()
+    (secret / "t10k-labels").write_text("7 2 1 0")
+    probe = subprocess.run([sys.executable, "-m", "course.sandbox", "--hide", str(secret), "--",
+                            sys.executable, "-c", f"import os; print(os.listdir({str(secret)!r}))"],
+                           capture_output=True, text=True, timeout=60)
+    assert probe.returncode == 0 and "WARNING" not in probe.stderr, probe.stderr
+    assert probe.stdout.strip() == "[]", "covered for the kernel"
+    assert (secret / "t10k-labels").read_text() == "7 2 1 0", "the grader still sees it"

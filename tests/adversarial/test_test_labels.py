@@ -2,23 +2,28 @@
 
 The judge sends step 13's trained model only the test images and counts its
 answers itself. A grading kernel gets its own data root, with the training
-splits and no test set (course.data.training_only), and runs as `nobody`,
-who cannot open the grader's data root (kept 0700 here, as deploy/GRADING.md
-asks). So a "model" that looks each test image up in the test labels on
+splits and no test set (course.data.training_only), and the grader's data
+roots are covered for it by an empty folder (course.sandbox --hide), so
+even a data root that every user may read (../shared/data in CI) shows
+nothing. So a "model" that looks each test image up in the test labels on
 disk finds no labels to look up. This grades such a submission: it tries the
-kernel's data root, the course's loader, and the grader's own data root by
-its path; its untrained network answers the validation images from their
+kernel's data root, the course's loader, and the grader's data root by its
+path; its untrained network answers the validation images from their
 labels (the student's to read), so the notebook's own check passes, and the
 test images from the test labels if it found them: its accuracy check earns
-nothing unless one of the three ways works. The same code, run in
-the grader's process, reads all 10,000 labels (the cheat would work).
+nothing unless one of the three ways works. The same reading code, run in
+the grader's process, reads all 10,000 labels.
 
-Where student code runs as the grader's user (not root, or
-COURSE_KERNEL_USER=none), the grader's own data root is readable: reported
-as an expected failure (xfail) with the reason, like the corpus's escapes."""
+Where the machine cannot cover a folder (no CAP_SYS_ADMIN, no user
+namespaces), a world-readable data root stays open to the kernel: reported
+as an expected failure (xfail) with the reason. A copy of the test set kept
+elsewhere on the runner, readable by all, is not the grader's to cover
+(README, "Untrusted submissions")."""
 import inspect
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,6 +34,14 @@ from course import data, grade, instructor
 from tests import classroom
 from tests.adversarial.corpus import KERNEL_USER
 from tests.test_data import real_root
+
+# (works, why not): can the sandbox cover a folder for the kernel?
+_cover = tempfile.mkdtemp(prefix="course-hide-probe-")
+_probe = subprocess.run([sys.executable, "-m", "course.sandbox", "--hide", _cover, "--",
+                         sys.executable, "-c", "pass"], capture_output=True, text=True, timeout=60)
+os.rmdir(_cover)
+HIDING = (True, "") if _probe.returncode == 0 and "WARNING" not in _probe.stderr else \
+    (False, _probe.stderr.strip() or f"exit {_probe.returncode}")
 
 STEP = "13_mlp"
 STUDENT = "label-reader"
@@ -110,31 +123,13 @@ model = LookUp(MLP(), [(val_set.data.numpy(), val_set.targets.numpy())] + ([foun
 
 
 @pytest.fixture(scope="module")
-def private_data():
-    """A copy of the data root (hard links) that only the grader may open."""
+def graded():
+    """Step 13 graded for the label reader, with the data root of this run
+    (in CI ../shared/data, readable by every user of the machine)."""
+    root = real_root()
     folder = Path(tempfile.mkdtemp(prefix="course-labels-"))
     folder.chmod(0o755)  # the course below must be reachable by the kernel's user
-    root = folder / "private-data"
-    source = real_root()
-    for path in source.rglob("*"):
-        if path.is_file() and (path.parts[len(source.parts)] in ("FashionMNIST", "cifar10")):
-            target = root / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
-    root.chmod(0o700)
-    yield folder, root
-    shutil.rmtree(folder)
-
-
-@pytest.fixture(scope="module")
-def graded(private_data):
-    folder, root = private_data
-    saved = {k: os.environ.get(k) for k in ("COURSE_DB_URL", data.ENV)}
-    os.environ.pop("COURSE_DB_URL", None)
-    os.environ[data.ENV] = str(root)
+    saved = os.environ.pop("COURSE_DB_URL", None)
     try:
         course = classroom.new_course(folder / "course", [STEP])
         reference = classroom.reference(course, STEP)
@@ -149,21 +144,23 @@ def graded(private_data):
                        for o in c.get("outputs", []))
         return instructor.cell_results(course, STEP, STUDENT), said
     finally:
-        for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+        if saved is not None:
+            os.environ["COURSE_DB_URL"] = saved
+        shutil.rmtree(folder)
 
 
-def test_the_cheat_works_where_the_labels_can_be_read(private_data):
-    images, labels = read_test_set(private_data[1])
+def test_the_cheat_works_where_the_labels_can_be_read():
+    images, labels = read_test_set(real_root())
     assert images.shape == (10_000, 28, 28) and len(set(labels.tolist())) == 10
 
 
 def test_a_model_that_looks_up_the_test_labels_earns_no_accuracy_points(graded):
     results, said = graded
     score, max_score, output = results["check-accuracy"]
-    if score > 0 and not KERNEL_USER[0]:
-        pytest.xfail(f"known gap: student code runs as the grader's user ({KERNEL_USER[1]}), who may read "
-                     f"its own data root; the look-up earned {score} of {max_score}")
+    if score > 0 and not HIDING[0]:
+        pytest.xfail(f"known gap: the grader cannot cover its data root for the kernel ({HIDING[1]}), and "
+                     f"{real_root()} is readable by the kernel's user ({KERNEL_USER[0] or KERNEL_USER[1]}); "
+                     f"the look-up earned {score} of {max_score}")
     assert score == 0, f"the look-up earned {score} of {max_score}:\n{said}\n{output[-1500:]}"
     assert "test images" in output, output[-1500:]
     # Each way in failed (not, say, the cell never running).
