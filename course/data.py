@@ -44,6 +44,7 @@ Where things are
 The JPEG copy is decoded once (60,000 small JPEGs: about 10 s) into one
 uint8 .npz file per split, with an md5 beside it; later loads take a second.
 """
+import functools
 import hashlib
 import io
 import os
@@ -234,6 +235,7 @@ def _mnist_report(cls, root):
     return [(raw / name, _status(raw / name, expected), _size(raw / name)) for name, expected in cls.resources]
 
 
+@functools.cache  # one class per dataset
 def _one_split(cls):
     """`cls` (MNIST, FashionMNIST) needing only the files of the split it
     loads: torchvision's own asks for all four, and a training-only data
@@ -350,6 +352,7 @@ def mnist(split="train", transform=None, target_transform=None):
 
 # -- CIFAR-10 ------------------------------------------------------------------
 
+@functools.cache
 def _cifar10_one_split():
     """torchvision's CIFAR10 needing only the batches of the split it loads
     (and the class names): a training-only data root has no test_batch."""
@@ -372,7 +375,8 @@ def _official_cifar10(root, train=True):
     else None."""
     from torchvision import datasets
 
-    probe = _cifar10_one_split().__new__(_cifar10_one_split())
+    loader = _cifar10_one_split()
+    probe = loader.__new__(loader)
     probe.root, probe.train = str(root), train
     if probe._check_integrity():
         return "batches"
