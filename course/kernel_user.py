@@ -100,6 +100,9 @@ def _test_files():
     return data.test_files()
 
 
+_data_folders = {}
+
+
 def hidden_folders(home):
     """The grader's data folders that a kernel must not see (course.sandbox
     --hide covers them): the data root, the work folder, and the folders of
@@ -115,7 +118,10 @@ def hidden_folders(home):
     except FileNotFoundError:
         pass
     needed = [p.resolve() for p in needed]
-    candidates = {data.data_root(), data.work_dir(), *(p.parent for p in data.test_files())}
+    key = (data.data_root(), data.work_dir())
+    if key not in _data_folders:  # once per process: the walk of the data roots is on every kernel start
+        _data_folders[key] = {*key, *(p.parent for p in data.test_files())}
+    candidates = _data_folders[key]
     hidden = []
     for folder in sorted(p.resolve() for p in candidates if p.is_dir()):
         if any(n.is_relative_to(folder) for n in needed) or any(folder.is_relative_to(h) for h in hidden):
