@@ -2,7 +2,7 @@
 # instructor's whole loop; `make test` sets up and runs every test.
 # The interpreter .venv is made from: the first of these that every user
 # may run (its whole prefix readable by others). Grading kernels run as an
-# unprivileged user (course/kernel_user.py), who cannot start a Python
+# unprivileged user (course/grader/sandbox/kernel_user.py), who cannot start a Python
 # built under a private home such as /root/.pyenv.
 OPEN_PYTHON := import pathlib, sys, venv, ensurepip; p = pathlib.Path(sys.base_prefix).resolve(); sys.exit(any(q.stat().st_mode & 5 != 5 for q in [p, *p.parents]))
 PYTHON ?= $(or $(shell for p in python3 /usr/bin/python3; do $$p -c '$(OPEN_PYTHON)' 2>/dev/null && { echo $$p; break; }; done),python3)

@@ -30,14 +30,14 @@ c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Limits per submission while autograding (course/limits.py, deploy/GRADING.md),
-# and hidden checks judged outside the student's kernel (course/judge.py).
+# Limits per submission while autograding (course/grader/limits.py, deploy/GRADING.md),
+# and hidden checks judged outside the student's kernel (course/grader/judge.py).
 # nbgrader's Execute is replaced by GradingExecute, which adds a time limit
 # for the whole notebook, a memory limit and no network for the kernel, and
 # writes a clear message into the feedback of a submission that breaks one.
 # `python -m course grade` flags override these for one run.
 c.Autograde.autograde_preprocessors = [
-    "course.judge.GradingExecute",  # instead of nbgrader.preprocessors.Execute
+    "course.grader.judge.GradingExecute",  # instead of nbgrader.preprocessors.Execute
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -47,10 +47,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 # A submission's nbgrader metadata is the student's to edit: cells nbgrader
 # cannot match (a duplicated or renamed test cell) become plain cells
-# (course/sanitize.py) instead of failing the whole submission, and a graded
+# (course/grader/sanitize.py) instead of failing the whole submission, and a graded
 # cell that is missing is put back from the gradebook, said so, and graded.
 c.Autograde.sanitize_preprocessors = [
-    "course.sanitize.SanitizeSubmission",
+    "course.grader.sanitize.SanitizeSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -65,7 +65,7 @@ c.LimitedExecute.memory_limit = os.environ.get("COURSE_MEMORY_LIMIT", "4G")
 # Network for student code: "none" (a network namespace, or refuse to grade),
 # "auto" (a namespace where the machine allows one), "host" (no isolation).
 c.LimitedExecute.network = os.environ.get("COURSE_KERNEL_NETWORK", "auto")
-# Who student code runs as when grading as root (course/kernel_user.py):
+# Who student code runs as when grading as root (course/grader/sandbox/kernel_user.py):
 # "auto" (nobody, where nobody can run the course's Python; else root, with
 # a warning), "none" (the grader's own user), or a user name (insist).
 c.LimitedExecute.kernel_user = os.environ.get("COURSE_KERNEL_USER", "auto")

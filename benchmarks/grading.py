@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from course import grade, instructor  # noqa: E402
+from course.grader import grade, instructor  # noqa: E402
 from tests import classroom  # noqa: E402
 
 

@@ -4,7 +4,7 @@ solved everything would run it.
     python benchmarks/notebooks.py [step ...]      (or: make bench-notebooks)
 
 For every step (default: all of source/), the release notebook is filled in
-with the instructor's solutions (`course.instructor.reference_solution`, the
+with the instructor's solutions (`course.grader.instructor.reference_solution`, the
 same submission the tests grade) and executed with nbclient in a fresh
 temporary folder, the data root (COURSE_DATA_DIR) passed through. Prints
 seconds per notebook and the total, and flags a notebook over its budget:
@@ -27,7 +27,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 
-from course import find_course_root, instructor
+from course import find_course_root
+from course.grader import instructor
 
 BUDGET_S = 30
 CIFAR_FIRST_STEP = 13  # steps numbered from here on train on CIFAR-10 (12 only looks at images)

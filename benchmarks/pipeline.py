@@ -21,7 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 
-from course import instructor
+from course.grader import instructor, loop
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,7 +37,7 @@ def main(steps):
 
         submissions = instructor.demo_submissions(root, steps, *STUDENTS)
         start = time.perf_counter()
-        instructor.run_loop(root, submissions, Path(tmp) / "students", steps)
+        loop.run_loop(root, submissions, Path(tmp) / "students", steps)
         loop = time.perf_counter() - start
 
         executing = []

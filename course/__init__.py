@@ -1,7 +1,7 @@
 """Shared helpers for the PyTorch baby-steps course.
 
 Students' notebooks import from here (`course.notebook`, `course.data`); the
-instructor commands live in `course.instructor` and run as `python -m course`.
+instructor commands live in `course.grader.instructor` and run as `python -m course`.
 Nothing in this package is secret: the hidden checks live in `tests/hidden/`,
 which never ships to students.
 """

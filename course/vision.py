@@ -86,7 +86,7 @@ def layer_names(model, kind):
 def in_chain_order(layers, first_in):
     """The layers in the order their sizes chain (conv1 reads 3 channels, ...),
     whatever order they were declared in."""
-    # By attribute, not isinstance: the layers may be course.judge.Remote
+    # By attribute, not isinstance: the layers may be course.grader.judge.Remote
     # handles to layers in the student's kernel.
     def sizes(m):
         return (m.in_channels, m.out_channels) if hasattr(m, "in_channels") else (m.in_features, m.out_features)
@@ -148,11 +148,11 @@ def accuracy(model, loader, device="cpu"):
 def graded_accuracy(model, test_set, batch_size=500):
     """The fraction of `test_set` that `model` classifies right, as the hidden
     checks of steps 13 and 17 count it: only the images go to `model`, which
-    under the judge lives in the student's kernel (a course.judge.Remote);
+    under the judge lives in the student's kernel (a course.grader.judge.Remote);
     the labels stay here, and the predictions are counted here.
 
     A local model gets the images on its own device; a remote one's kernel
-    moves them there itself (course/kernel_side.py)."""
+    moves them there itself (course/grader/in_kernel/kernel_side.py)."""
     local = isinstance(model, nn.Module)
     device = next(model.parameters()).device if local else None
     model.eval()
@@ -172,7 +172,7 @@ def scores_or_explain(model, name, hint="", why="", sizes=(5, 1)):
     `hint` says where to look), when the scores are not of shape (n, 10), or
     when no score is negative (`why` says why that is wrong).
 
-    `model` may be a course.judge.Remote: the images go to the student's
+    `model` may be a course.grader.judge.Remote: the images go to the student's
     kernel, their scores (and a RuntimeError's message) come back."""
     torch.manual_seed(0)
     for n in sizes:

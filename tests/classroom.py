@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from course import instructor
+from course.grader import instructor
 from tests.conftest import copy_course
 from tests.mistakes import all_mistakes
 
@@ -103,7 +103,7 @@ def hammer(hosts, step, jobs, env=None):
     import json
     import sys
 
-    code = ("import json, sys; from course import grade; "
+    code = ("import json, sys; from course.grader import grade; "
             "r = grade.grade(sys.argv[1], [sys.argv[2]], jobs=int(sys.argv[3]), "
             "shard=(int(sys.argv[4]), int(sys.argv[5])), feedback=False, progress=False, "
             "not_run_reason='stress test'); "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from course import instructor
+from course.grader import instructor, loop
 from tests.mistakes import all_mistakes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,5 +67,5 @@ def graded_course(tmp_path_factory, steps):
                 step: lambda fetched, solve=solve, answers=mistake["answers"]:
                     instructor.with_cells(solve(fetched), answers)
             }
-    failures = instructor.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
+    failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
     return root, failures

@@ -1,6 +1,6 @@
-"""Under the judge (course/judge.py) a student's object that is not a plain
+"""Under the judge (course/grader/judge.py) a student's object that is not a plain
 value reaches the hidden checks as a `Remote`: their messages must name its
-own type (`course.judge.type_name`), not "Remote". Checked here without a
+own type (`course.grader.judge.type_name`), not "Remote". Checked here without a
 kernel: the checks get objects that look like the judge's Remotes."""
 import types
 
@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 
 from course.grading import run_check
-from course.judge import Remote
+from course.grader.judge import Remote
 from tests.conftest import REPO
 
 

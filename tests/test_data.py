@@ -16,7 +16,7 @@ import torch
 from PIL import Image
 
 from course import data
-from course.__main__ import main
+from course.grader.cli import main
 from tests.conftest import REPO
 
 FASHION_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",

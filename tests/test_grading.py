@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from course import instructor
+from course.grader import instructor
 import nbformat
 
 from tests.conftest import REPO, mistake_student, selected_mistakes

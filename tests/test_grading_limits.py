@@ -1,4 +1,4 @@
-"""Limits per submission (course/limits.py, course/sandbox.py): a notebook
+"""Limits per submission (course/grader/limits.py, course/grader/sandbox/launcher.py): a notebook
 that runs too long, eats memory, crashes its kernel or reaches for the network
 is still graded, with a message in its feedback and its points for what did
 run, and the rest of the class grades as usual."""
@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from course import grade
-from course.limits import KERNEL_DIED, MEMORY_LIMIT, NO_NETWORK, NOT_RUN, TIME_LIMIT
+from course.grader import grade
+from course.grader.limits import KERNEL_DIED, MEMORY_LIMIT, NO_NETWORK, NOT_RUN, TIME_LIMIT
 from tests import classroom
 
 STEP = "01_tensors"
@@ -29,7 +29,7 @@ def course(tmp_path):
 
 def with_answer(root, grade_id, code):
     """The reference solution with one answer cell replaced."""
-    from course import instructor
+    from course.grader import instructor
 
     return instructor.with_cells(classroom.reference(root, STEP), {grade_id: code})
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import instructor
+from course.grader import instructor
 from tests.conftest import REPO, selected_steps
 
 STEP = "01_tensors"

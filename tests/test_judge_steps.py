@@ -6,8 +6,8 @@ off still loses exactly the points of that mistake. Under the old in-kernel
 grading this cheat would have passed every hidden check.
 
 A second cheat lies through the probes instead (PROBE_PATCH): it replaces
-the functions of course.probes and course.vision that the checks send to the
-kernel, and the `is` the judge asks with, and puts a fake course.probes in
+the functions of course.grader.in_kernel.probes and course.vision that the checks send to the
+kernel, and the `is` the judge asks with, and puts a fake course.grader.in_kernel.probes in
 sys.modules. Sent by reference, the kernel would have run those liars; the
 judge sends their source instead, and decides from the data they return.
 
@@ -16,8 +16,8 @@ Only the cheap steps are graded here: those that train no image network
 same judge, in tests/test_grading.py."""
 import pytest
 
-from course import grade, instructor
-from course.judge import judged_outside_kernel
+from course.grader import grade, instructor
+from course.grader.judge import judged_outside_kernel
 from tests import classroom
 from tests.conftest import REPO
 from tests.mistakes import all_mistakes
@@ -74,11 +74,11 @@ JUDGED = [s for s in CHEATS if judged_outside_kernel(f"{s}::x", REPO)]
 # Runs in the student's kernel before the wrong answer: every probe the
 # checks send to the kernel, under its old name and its new one, answers
 # what a right answer would, whatever it is asked; so do `is` and
-# course.vision.layers_of; and course.probes in sys.modules is a fake made
+# course.vision.layers_of; and course.grader.in_kernel.probes in sys.modules is a fake made
 # of the same liars, which says yes to any other name.
 PROBE_PATCH = (
     "import _operator, operator, sys, types\n"
-    "import torch, course.probes, course.vision\n"
+    "import torch, course.grader.in_kernel.probes, course.vision\n"
     "def _ids(*objs):\n"
     "    return [id(o) for o in objs]\n"
     "_liars = dict(\n"
@@ -95,17 +95,17 @@ PROBE_PATCH = (
     "    mro_names=lambda cls: ['torch.nn.modules.module.Module'],\n"
     ")\n"
     "for _name, _liar in _liars.items():\n"
-    "    setattr(course.probes, _name, _liar)\n"
+    "    setattr(course.grader.in_kernel.probes, _name, _liar)\n"
     "course.vision.layers_of = lambda model, kind: [kind(784, 128), kind(128, 10)]\n"
     "operator.is_ = _operator.is_ = lambda a, b: True\n"
-    "_fake = types.ModuleType('course.probes')\n"
-    "_fake.__dict__.update(vars(course.probes), **_liars)\n"
+    "_fake = types.ModuleType('course.grader.in_kernel.probes')\n"
+    "_fake.__dict__.update(vars(course.grader.in_kernel.probes), **_liars)\n"
     "def _yes(name):\n"
     "    if name.startswith('__'):\n"
     "        raise AttributeError(name)\n"
     "    return lambda *a, **k: True\n"
     "_fake.__getattr__ = _yes\n"
-    "sys.modules['course.probes'] = _fake\n"
+    "sys.modules['course.grader.in_kernel.probes'] = _fake\n"
 )
 
 # Per cheap step, a wrong answer whose points a probe decides: behind

@@ -1,4 +1,4 @@
-"""Who student code runs as (course/kernel_user.py, course/sandbox.py --user):
+"""Who student code runs as (course/grader/sandbox/kernel_user.py, course/grader/sandbox/launcher.py --user):
 the switch itself, what it closes, and what the kernel is lent."""
 import os
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course import kernel_user
+from course.grader.sandbox import kernel_user
 
 ROOT = os.geteuid() == 0
 CAN_SWITCH = ROOT and kernel_user.check(kernel_user.DEFAULT_USER)[0]
@@ -16,7 +16,7 @@ needs_switch = pytest.mark.skipif(not CAN_SWITCH, reason="needs root, and a Pyth
 
 
 def run_as_nobody(home, code, cwd=None):
-    return subprocess.run([sys.executable, "-m", "course.sandbox", "--user", kernel_user.DEFAULT_USER,
+    return subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", "--user", kernel_user.DEFAULT_USER,
                            "--home", str(home), "--", sys.executable, "-c", code],
                           capture_output=True, text=True, timeout=120, cwd=cwd)
 
@@ -82,7 +82,7 @@ def test_the_check_lists_the_test_files_the_kernel_user_could_read(tmp_path, mon
             folder.chmod(0o755)
         monkeypatch.setenv("COURSE_DATA_DIR", str(root))
         monkeypatch.setenv("COURSE_DATA_CACHE", str(tmp_path / "cache"))
-        # Covered for the kernel (course.sandbox --hide): nothing to read.
+        # Covered for the kernel (course.grader.sandbox.launcher --hide): nothing to read.
         monkeypatch.setattr(kernel_user, "_checked", {})
         assert kernel_user.exposed("nobody") == []
         # Where nothing can be covered, the permissions decide.
@@ -154,7 +154,7 @@ def test_the_sandbox_hides_a_folder_from_the_kernel_only(tmp_path):
     secret = tmp_path / "labels"
     secret.mkdir()
     (secret / "t10k-labels").write_text("7 2 1 0")
-    probe = subprocess.run([sys.executable, "-m", "course.sandbox", "--hide", str(secret), "--",
+    probe = subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", "--hide", str(secret), "--",
                             sys.executable, "-c", f"import os; print(os.listdir({str(secret)!r}))"],
                            capture_output=True, text=True, timeout=60)
     assert probe.returncode == 0 and "WARNING" not in probe.stderr, probe.stderr

@@ -1,4 +1,4 @@
-"""Parts of course/limits.py on their own, without a kernel: the killing of
+"""Parts of course/grader/limits.py on their own, without a kernel: the killing of
 what a kernel left running (`reap_strays`) and the cut of long outputs
 (`LimitedExecute._cut_long_outputs`). The slow end-to-end cases are in
 tests/test_grading_limits.py and tests/adversarial/."""
@@ -10,13 +10,13 @@ import textwrap
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from course.limits import LimitedExecute
+from course.grader.limits import LimitedExecute
 
 # Run in a child Python: reap_strays kills every child of its process that
 # is not kept, which pytest's own process must not be subjected to.
 REAP = textwrap.dedent("""
     import ctypes, json, os, subprocess, sys, time
-    from course.limits import PR_SET_CHILD_SUBREAPER, children_of, reap_strays
+    from course.grader.limits import PR_SET_CHILD_SUBREAPER, children_of, reap_strays
 
     def alive(pid):
         try:

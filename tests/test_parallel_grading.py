@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from course import grade
-from course.limits import format_size, parse_size
+from course.grader import grade
+from course.grader.limits import format_size, parse_size
 from tests import classroom
 from tests.conftest import REPO
 from tests.mistakes import all_mistakes

@@ -1,5 +1,5 @@
-"""course/probes.py and the way the judge sends its functions to the kernel
-(course/judge.py, course/kernel_side.py), without a kernel: quick."""
+"""course/grader/in_kernel/probes.py and the way the judge sends its functions to the kernel
+(course/grader/judge.py, course/grader/in_kernel/kernel_side.py), without a kernel: quick."""
 import copy
 import operator
 import sys
@@ -9,8 +9,9 @@ import pytest
 import torch
 from torch import nn
 
-from course import probes, vision
-from course.judge import KERNEL_SIDE, Judge, module_source
+from course.grader.in_kernel import probes
+from course import vision
+from course.grader.judge import KERNEL_SIDE, Judge, module_source
 
 
 def _forward_of(model):
@@ -86,7 +87,7 @@ def test_probes_answer_with_data():
 
 @pytest.fixture
 def kernel_side():
-    """course/kernel_side.py run as the judge runs it in a kernel: in a fresh
+    """course/grader/in_kernel/kernel_side.py run as the judge runs it in a kernel: in a fresh
     namespace of its own."""
     namespace = {}
     exec(compile(KERNEL_SIDE.read_text(), "course-judge", "exec"), namespace)
@@ -103,8 +104,8 @@ def judge():
 
 def test_course_functions_go_as_source(judge):
     first = judge.encode(probes.held_ids)
-    assert first == ("function", "course.probes", "held_ids", module_source("course.probes"))
-    assert judge.encode(probes.identities) == ("function", "course.probes", "identities", None)  # sent once
+    assert first == ("function", "course.grader.in_kernel.probes", "held_ids", module_source("course.grader.in_kernel.probes"))
+    assert judge.encode(probes.identities) == ("function", "course.grader.in_kernel.probes", "identities", None)  # sent once
     assert judge.encode([vision.layers_of])[1][0][3] == module_source("course.vision")
     # The standard library's and torch's own functions still go by reference.
     assert judge.encode(operator.is_) == ("value", operator.is_)
@@ -112,15 +113,15 @@ def test_course_functions_go_as_source(judge):
 
 
 def test_patched_probes_do_not_reach_the_kernel_side(judge, kernel_side, monkeypatch):
-    """What the student does to course.probes and course.vision in their
+    """What the student does to course.grader.in_kernel.probes and course.vision in their
     kernel (patched functions, a fake module in sys.modules) is not what runs."""
     sent = [judge.encode(f) for f in (probes.parameter_ids, probes.held_ids, vision.layers_of)]
     # Then, in the "kernel" (this process), the student's patches.
-    fake = types.ModuleType("course.probes")
+    fake = types.ModuleType("course.grader.in_kernel.probes")
     fake.parameter_ids = fake.held_ids = lambda *a: "a lie"
     monkeypatch.setattr(probes, "parameter_ids", lambda *a: "a lie")
     monkeypatch.setattr(vision, "layers_of", lambda *a: "a lie")
-    monkeypatch.setitem(sys.modules, "course.probes", fake)
+    monkeypatch.setitem(sys.modules, "course.grader.in_kernel.probes", fake)
     decode = kernel_side["decode"]
 
     model, other = nn.Linear(2, 1), nn.Linear(2, 1)
@@ -134,10 +135,10 @@ def test_patched_probes_do_not_reach_the_kernel_side(judge, kernel_side, monkeyp
     layers_of = decode(sent[2])
     assert layers_of(nn.Sequential(model, nn.ReLU(), other), nn.Linear) == [model, other]
     # A fresh module each session, never put in sys.modules.
-    assert sys.modules["course.probes"] is fake and kernel_side["modules"]["course.probes"] is not vars(probes)
+    assert sys.modules["course.grader.in_kernel.probes"] is fake and kernel_side["modules"]["course.grader.in_kernel.probes"] is not vars(probes)
     assert layers_of.__module__ == "course.vision" and layers_of is not vision.layers_of
 
 
 def test_a_module_never_sent_is_an_error(kernel_side):
     with pytest.raises(LookupError, match="never sent"):
-        kernel_side["decode"](("function", "course.probes", "held_ids", None))
+        kernel_side["decode"](("function", "course.grader.in_kernel.probes", "held_ids", None))

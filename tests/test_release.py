@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import instructor
+from course.grader import instructor
 from tests.conftest import REPO, copy_course
 
 RELEASE_NOTEBOOKS = sorted((REPO / "release").glob("*/*.ipynb"))

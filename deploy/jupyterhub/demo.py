@@ -240,7 +240,7 @@ def prepare_course(settings, steps):
     restrict(course, instructor)
     # One step at a time: a step that nbgrader cannot generate is reported,
     # and the others are still released.
-    code = ("import sys; from course import instructor as i\n"
+    code = ("import sys; from course.grader import instructor as i\n"
             "released, failed = [], []\n"
             "for step in sys.argv[1:] or i.assignments('.'):\n"
             "    try:\n"

@@ -29,7 +29,7 @@ from typing import Callable
 
 import nbformat
 
-from course import kernel_user
+from course.grader.sandbox import kernel_user
 
 STEP = "01_tensors"
 POINTS = {"check-tensors": 2, "check-slices": 2, "check-describe": 1, "check-inplace": 2}
@@ -38,7 +38,7 @@ CELL_TIMEOUT = 20     # seconds per cell (--cell-timeout)
 NOTEBOOK_TIMEOUT = 60  # seconds per notebook (--notebook-timeout)
 MEMORY_LIMIT = "2G"   # per kernel (--memory-limit)
 # The escapes and leaks are stopped by running student code as an
-# unprivileged user (course/kernel_user.py). That needs a grader running as
+# unprivileged user (course/grader/sandbox/kernel_user.py). That needs a grader running as
 # root and a Python every user can run; where either is missing, the kernel
 # runs as the grader, and those entries are known gaps.
 KERNEL_USER = kernel_user.resolve(os.environ.get("COURSE_KERNEL_USER", "auto"))
@@ -81,7 +81,7 @@ class Context:
 
     def answers(self, **cells):
         """The reference with some answer cells replaced: answers(slices="...")."""
-        from course import instructor
+        from course.grader import instructor
 
         return instructor.with_cells(self.reference, {k.replace("_", "-"): v for k, v in cells.items()})
 

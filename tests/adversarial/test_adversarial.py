@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from course import grade
+from course.grader import grade
 from tests import classroom
 from tests.adversarial import corpus as C
 

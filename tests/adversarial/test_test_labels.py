@@ -3,7 +3,7 @@
 The judge sends step 13's trained model only the test images and counts its
 answers itself. A grading kernel gets its own data root, with the training
 splits and no test set (course.data.training_only), and the grader's data
-roots are covered for it by an empty folder (course.sandbox --hide), so
+roots are covered for it by an empty folder (course.grader.sandbox.launcher --hide), so
 even a data root that every user may read (../shared/data in CI) shows
 nothing. So a "model" that looks each test image up in the test labels on
 disk finds no labels to look up. This grades such a submission: it tries the
@@ -30,14 +30,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import data, grade, instructor
+from course import data
+from course.grader import grade, instructor
 from tests import classroom
 from tests.adversarial.corpus import KERNEL_USER
 from tests.test_data import real_root
 
 # (works, why not): can the sandbox cover a folder for the kernel?
 _cover = tempfile.mkdtemp(prefix="course-hide-probe-")
-_probe = subprocess.run([sys.executable, "-m", "course.sandbox", "--hide", _cover, "--",
+_probe = subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", "--hide", _cover, "--",
                          sys.executable, "-c", "pass"], capture_output=True, text=True, timeout=60)
 os.rmdir(_cover)
 HIDING = (True, "") if _probe.returncode == 0 and "WARNING" not in _probe.stderr else \

@@ -3,10 +3,10 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback, so it says what was expected and what was found."""
 import torch
 
-from course.judge import is_instance, run_beside, the_object, type_name
-from course.probes import held_ids, value_and_slopes
+from course.grader.judge import is_instance, run_beside, the_object, type_name
+from course.grader.in_kernel.probes import held_ids, value_and_slopes
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -41,7 +41,7 @@ def test_variables(nb):
 def test_loss(nb):
     for p in (15.0, 12.0, 18.0, 0.0, 20.5):
         product = torch.tensor(p, requires_grad=True)
-        # The slope is taken where the autograd graph lives (course/probes.py).
+        # The slope is taken where the autograd graph lives (course/grader/in_kernel/probes.py).
         loss, slopes = run_beside(nb.loss_fn, value_and_slopes, product)
         assert isinstance(loss, torch.Tensor), (
             f"loss_fn should return a tensor, found {type_name(loss)}: use tensor arithmetic, no .item() or float()"
@@ -77,7 +77,7 @@ def test_training(nb):
         f"my_sgd should be an optimizer, SGD([var_1, var_2], lr=3e-3), found {type_name(optimizer)}"
     )
     for name in ("var_1", "var_2"):
-        # Which tensors my_sgd holds, by id, asked where they live (course/probes.py).
+        # Which tensors my_sgd holds, by id, asked where they live (course/grader/in_kernel/probes.py).
         held, (tensor,) = run_beside(the_object(nb, "my_sgd"), held_ids, the_object(nb, name))
         assert tensor in held, (
             f"my_sgd was not given {name}, so it never changed it: pass both tensors, SGD([var_1, var_2], lr=3e-3)"

@@ -3,9 +3,9 @@ student's notebook variables as `nb` (see course/grading.py); its assertion
 message is the student's feedback."""
 import torch
 
-from course.judge import same_object, type_name
+from course.grader.judge import same_object, type_name
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 

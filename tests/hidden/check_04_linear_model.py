@@ -4,9 +4,9 @@ the student's feedback."""
 import torch
 import torch.nn as nn
 
-from course.judge import is_instance, type_name
+from course.grader.judge import is_instance, type_name
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 

@@ -7,10 +7,10 @@ the student's own formulas."""
 import torch
 import torch.nn as nn
 
-from course.judge import run_beside, same_object, the_object, type_name
-from course.probes import attribute_ids, calls_with_grads
+from course.grader.judge import run_beside, same_object, the_object, type_name
+from course.grader.in_kernel.probes import attribute_ids, calls_with_grads
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -29,7 +29,7 @@ def _same(got, expected):
 
 def _is_attribute(nb, name, owner, attr):
     """Whether the notebook's `name` is `owner.attr` itself: their ids, asked
-    where they live (course/probes.py), compared here."""
+    where they live (course/grader/in_kernel/probes.py), compared here."""
     obj_id, attr_id = run_beside(the_object(nb, name), attribute_ids, the_object(nb, owner), attr)
     return obj_id == attr_id
 
@@ -130,7 +130,7 @@ def _fresh(nb):
     layer = nn.Linear(4, 1)
     x, y = torch.randn(4), torch.randn(1)
     dw, db, _ = _analytic(layer.weight, layer.bias, x, y)
-    # Three calls on one layer, in the kernel (course/probes.py); before the
+    # Three calls on one layer, in the kernel (course/grader/in_kernel/probes.py); before the
     # third, as if some earlier backward() had left gradients behind.
     leftover = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
     results, *_ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)

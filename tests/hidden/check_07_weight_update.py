@@ -4,10 +4,10 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from course.judge import is_instance, run_beside, the_object, type_name
-from course.probes import calls_with_grads, named_parameter_ids
+from course.grader.judge import is_instance, run_beside, the_object, type_name
+from course.grader.in_kernel.probes import calls_with_grads, named_parameter_ids
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -28,7 +28,7 @@ def test_manual_step(nb):
     grads = [p.grad.detach().clone() for p in params]
     lr = 0.05
 
-    # Run in the kernel with the gradients sent beside the model (course/probes.py).
+    # Run in the kernel with the gradients sent beside the model (course/grader/in_kernel/probes.py).
     _, after, ids_before, ids_after = run_beside(the_object(nb, "manual_step"), calls_with_grads, model, [grads], lr)
     assert ids_after == ids_before, (
         "manual_step replaced the model's parameters with new tensors: change each parameter "
@@ -57,7 +57,7 @@ def test_manual_step(nb):
 def test_optimizer(nb):
     opt = nb.optimizer
     assert is_instance(opt, optim.SGD), f"optimizer should be an optim.SGD, found {type_name(opt)}"
-    # Which of the layer's parameters the optimizer holds, by id (course/probes.py).
+    # Which of the layer's parameters the optimizer holds, by id (course/grader/in_kernel/probes.py).
     held_ids, named = run_beside(the_object(nb, "optimizer"), named_parameter_ids, the_object(nb, "linear_layer1"))
     held = [name for name, i in named if i in held_ids]
     for name in ("weight", "bias"):

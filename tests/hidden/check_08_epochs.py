@@ -7,9 +7,9 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from course.judge import type_name
+from course.grader.judge import type_name
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 # Another input and target than the notebook's: train must use its arguments.

@@ -8,10 +8,10 @@ import torch.nn as nn
 import torch.optim as optim
 from torch.utils.data import DataLoader, TensorDataset
 
-from course.judge import is_instance, run_beside, the_object, type_name
-from course.probes import passes, seeded, with_recording_loader
+from course.grader.judge import is_instance, run_beside, the_object, type_name
+from course.grader.in_kernel.probes import passes, seeded, with_recording_loader
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
@@ -47,7 +47,7 @@ def test_loader(nb):
         )
     assert is_instance(loader, DataLoader), f"loader should be a DataLoader, found {type_name(loader)}"
     orders = set()
-    # 20 epochs, shuffled in the kernel from a seed (course/probes.py).
+    # 20 epochs, shuffled in the kernel from a seed (course/grader/in_kernel/probes.py).
     for batches in run_beside(the_object(nb, "loader"), seeded, 9, passes, 20):
         assert len(batches) == 2, f"one pass over the loader should give 2 batches, found {len(batches)}"
         seen = []
@@ -93,7 +93,7 @@ def test_train_batches(nb):
         torch.manual_seed(99)
         start = nn.Linear(4, 1)
         # Every sample once per epoch, one update per batch: the loader, and
-        # the dataset noting its reads, are made in the kernel (course/probes.py).
+        # the dataset noting its reads, are made in the kernel (course/grader/in_kernel/probes.py).
         epochs = 3
         history, reads = run_beside(the_object(nb, "train_batches"), seeded, 99, with_recording_loader,
                                     copy.deepcopy(start), X, Y, epochs, 0.1)

@@ -11,10 +11,10 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.judge import run_beside, the_object, type_name
-from course.probes import one_step, parameters_used
+from course.grader.judge import run_beside, the_object, type_name
+from course.grader.in_kernel.probes import one_step, parameters_used
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
@@ -25,7 +25,7 @@ SHAPES = {(2, 4): "the first layer's weight", (2,): "the first layer's bias",
 
 def _used(nb):
     """The parameters forward's output depends on, asked where its autograd
-    graph lives (course/probes.py)."""
+    graph lives (course/grader/in_kernel/probes.py)."""
     return run_beside(the_object(nb, "forward"), parameters_used, X)
 
 
@@ -65,7 +65,7 @@ def test_network(nb):
 
 def test_optimizer(nb):
     # Which parameters of forward the optimizer holds, and which one step of
-    # it moves: tried in the kernel, then everything put back (course/probes.py).
+    # it moves: tried in the kernel, then everything put back (course/grader/in_kernel/probes.py).
     held, report = run_beside(the_object(nb, "optimizer"), one_step, the_object(nb, "forward"), X, Y)
     missing = [shape for shape, tensor, _, _ in report if tensor not in held]
     assert not missing, (

@@ -5,10 +5,10 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.judge import is_instance, is_subclass, run_beside, the_object, type_name
-from course.probes import forward_alone, named_parameter_ids, parameter_ids
+from course.grader.judge import is_instance, is_subclass, run_beside, the_object, type_name
+from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
@@ -64,7 +64,7 @@ def test_own_layers(nb):
     net = _new_net(nb)
     # forward looks up names it does not define among the globals of the
     # place it was written: the notebook. A probe runs it with the notebook's
-    # models and tensors hidden for a moment (course/probes.py); a net that
+    # models and tensors hidden for a moment (course/grader/in_kernel/probes.py); a net that
     # uses only its own layers (and torch) does not notice.
     try:
         out = run_beside(net, forward_alone, X)

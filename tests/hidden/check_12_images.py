@@ -6,10 +6,10 @@ from torch.utils.data import DataLoader, RandomSampler
 from torchvision import transforms
 
 from course.data import fashion_mnist
-from course.judge import is_instance, run_beside, the_object, type_name
-from course.probes import first_item, on_pil_image
+from course.grader.judge import is_instance, run_beside, the_object, type_name
+from course.grader.in_kernel.probes import first_item, on_pil_image
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -19,7 +19,7 @@ def test_transform(nb):
     for index in (0, 1, 2):
         image = raw[index][0]
         # A PIL image cannot go to the kernel: its pixels do, and the probe
-        # makes the image again there (course/probes.py).
+        # makes the image again there (course/grader/in_kernel/probes.py).
         got = run_beside(transform, on_pil_image, torch.from_numpy(np.array(image)))
         expected = (transforms.functional.to_tensor(image) - 0.5) / 0.5
         assert isinstance(got, torch.Tensor), f"transform should return a tensor, found {type_name(got)}"

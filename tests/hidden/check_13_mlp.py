@@ -7,10 +7,10 @@ from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from course.data import fashion_mnist
-from course.judge import run_beside, type_name
+from course.grader.judge import run_beside, type_name
 from course.vision import graded_accuracy, layers_of
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 # The notebook's own transform: the images the model was trained on.

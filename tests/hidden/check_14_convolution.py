@@ -2,10 +2,10 @@
 import torch
 from torch import nn
 
-from course.judge import run_beside, type_name
+from course.grader.judge import run_beside, type_name
 from course.vision import layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -26,7 +26,7 @@ def test_conv_output_size(nb):
 def test_convnet(nb):
     model = nb.ConvNet()
     scores_or_explain(model, "ConvNet", why="no sigmoid, no ReLU")
-    # The layers are found where the model lives (see course.judge.run_beside).
+    # The layers are found where the model lives (see course.grader.judge.run_beside).
     shapes = run_beside(model, layer_shapes, torch.randn(5, 3, 32, 32))
     convs = run_beside(model, layers_of, nn.Conv2d)
     linears = run_beside(model, layers_of, nn.Linear)

@@ -2,17 +2,17 @@
 import torch
 from torch import nn
 
-from course.judge import run_beside
+from course.grader.judge import run_beside
 from course.vision import layer_names, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
 def test_poolnet(nb):
     model = nb.PoolNet()
     scores_or_explain(model, "PoolNet")
-    # The layers are found where the model lives (see course.judge.run_beside).
+    # The layers are found where the model lives (see course.grader.judge.run_beside).
     pools = run_beside(model, layer_names, nn.MaxPool2d)
     assert pools, "PoolNet should have a max pooling layer, nn.MaxPool2d(2, 2)"
     pooled = [shape for name, shape in run_beside(model, layer_shapes, torch.randn(5, 3, 32, 32)) if name in pools]

@@ -3,11 +3,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.judge import run_beside
-from course.probes import parameters_device
+from course.grader.judge import run_beside
+from course.grader.in_kernel.probes import parameters_device
 from course.vision import in_chain_order, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 
@@ -15,7 +15,7 @@ def test_cnn(nb):
     model = nb.CNN()
     x, scores = scores_or_explain(model, "CNN", hint="Check each layer's sizes against the table",
                                   why="the tutorial's F.relu(self.fc2(x)) keeps scores from going below 0", sizes=(5,))
-    # The layers are found where the model lives (see course.judge.run_beside).
+    # The layers are found where the model lives (see course.grader.judge.run_beside).
     conv_layers, linear_layers = run_beside(model, layers_of, nn.Conv2d), run_beside(model, layers_of, nn.Linear)
     convs = in_chain_order(conv_layers, 3)
     linears = in_chain_order(linear_layers, 500)

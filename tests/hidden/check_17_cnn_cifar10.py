@@ -16,10 +16,10 @@ from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from course.data import cifar10
-from course.judge import run_beside
+from course.grader.judge import run_beside
 from course.vision import budget, graded_accuracy, in_chain_order, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/judge.py from outside the student's kernel: `nb` is remote.
+# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
 JUDGED_OUTSIDE_THE_KERNEL = True
 
 # The notebook's own validation transform: the images the model was trained on, unflipped.
@@ -30,7 +30,7 @@ def test_cifarnet(nb):
     model = nb.CIFARNet()
     x, scores = scores_or_explain(model, "CIFARNet", hint="Check each layer against the table (padding=1 keeps the size)",
                                   why="a ReLU on the scores blocks learning, step 16", sizes=(5,))
-    # The layers are found where the model lives (see course.judge.run_beside).
+    # The layers are found where the model lives (see course.grader.judge.run_beside).
     conv_layers, linear_layers = run_beside(model, layers_of, nn.Conv2d), run_beside(model, layers_of, nn.Linear)
     convs = in_chain_order(conv_layers, 3)
     linears = in_chain_order(linear_layers, 1024)

@@ -1,9 +1,9 @@
 """The kernel launcher: limits applied to a grading kernel, and only to it.
 
-    python -m course.sandbox [--memory BYTES] [--network none|auto|host]
+    python -m course.grader.sandbox.launcher [--memory BYTES] [--network none|auto|host]
                              [--hide DIR]... [--user NAME --home DIR] -- KERNEL COMMAND...
 
-The grader's kernel manager (course.limits.LimitedKernelManager) puts this in
+The grader's kernel manager (course.grader.limits.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
 that process, then `exec`s the kernel (same pid, so nbclient's interrupts and
 kills reach the kernel itself):
@@ -30,7 +30,7 @@ kills reach the kernel itself):
   are, whatever their permissions. Where it cannot, it says so on stderr
   and goes on (the permissions are then what protects them).
 - user: started as root with `--user`, the kernel drops to that unprivileged
-  user (course/kernel_user.py picks it and checks it can run this Python):
+  user (course/grader/sandbox/kernel_user.py picks it and checks it can run this Python):
   then it cannot ptrace the grader, write the gradebook, the course or the
   Python environment, nor read what is closed to others (the grader closes
   tests/, source/, submitted/, autograded/, feedback/ and the gradebook).
@@ -174,31 +174,31 @@ def main(argv=None):
         elif name == "--network":
             network = options.pop(0)
             if network not in NETWORK_MODES:
-                print(f"course.sandbox: --network must be one of {NETWORK_MODES}", file=sys.stderr)
+                print(f"course.grader.sandbox.launcher: --network must be one of {NETWORK_MODES}", file=sys.stderr)
                 return 2
         else:
-            print(f"course.sandbox: unknown option {name}", file=sys.stderr)
+            print(f"course.grader.sandbox.launcher: unknown option {name}", file=sys.stderr)
             return 2
     if not command:
-        print("course.sandbox: no command after --", file=sys.stderr)
+        print("course.grader.sandbox.launcher: no command after --", file=sys.stderr)
         return 2
     if user is not None and (home is None or os.geteuid() != 0):
-        print("course.sandbox: --user needs --home, and root to switch users", file=sys.stderr)
+        print("course.grader.sandbox.launcher: --user needs --home, and root to switch users", file=sys.stderr)
         return 2
 
     if network != "host":
         why = isolate_network()
         if why and network == "none":
-            print(f"course.sandbox: cannot cut the kernel off the network ({why}); "
+            print(f"course.grader.sandbox.launcher: cannot cut the kernel off the network ({why}); "
                   "refusing to run student code with network access. Grade with "
                   "--network auto or host to allow it.", file=sys.stderr)
             return 3
         if why:
-            print(f"course.sandbox: WARNING: student code has network access ({why})", file=sys.stderr)
+            print(f"course.grader.sandbox.launcher: WARNING: student code has network access ({why})", file=sys.stderr)
     if hidden:
         why = hide(hidden)
         if why:
-            print(f"course.sandbox: WARNING: the grader's data stays visible to student code ({why})",
+            print(f"course.grader.sandbox.launcher: WARNING: the grader's data stays visible to student code ({why})",
                   file=sys.stderr)
     if network != "host" or hidden:
         drop_capabilities()
@@ -208,13 +208,13 @@ def main(argv=None):
         try:
             command = become(user, home, command)
         except (KeyError, OSError) as e:
-            print(f"course.sandbox: cannot run the kernel as {user}: {e}", file=sys.stderr)
+            print(f"course.grader.sandbox.launcher: cannot run the kernel as {user}: {e}", file=sys.stderr)
             return 4
     die_with_parent()  # after the switch: a change of user clears it
     try:
         os.execvp(command[0], command)
     except OSError as e:
-        print(f"course.sandbox: cannot run {command[0]}: {e}", file=sys.stderr)
+        print(f"course.grader.sandbox.launcher: cannot run {command[0]}: {e}", file=sys.stderr)
         return 127 if e.errno == errno.ENOENT else 126
 
 
@@ -222,7 +222,7 @@ def network_isolation_works():
     """Whether this machine lets the launcher cut a process off the network:
     (True, "") or (False, why)."""
     probe = subprocess.run(
-        [sys.executable, "-m", "course.sandbox", "--network", "none", "--",
+        [sys.executable, "-m", "course.grader.sandbox.launcher", "--network", "none", "--",
          sys.executable, "-c", "import socket; print(len(socket.if_nameindex()))"],
         capture_output=True, text=True, timeout=60,
     )

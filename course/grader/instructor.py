@@ -4,7 +4,7 @@
     publish            release/ -> exchange outbound   (nbgrader release_assignment)
     fetch, submit      as a student, through the exchange
     collect            exchange inbound -> submitted/  (nbgrader collect)
-    run_loop           all of the above, then course.grade: nbgrader autograde
+    (course.grader.loop.run_loop: all of the above, then autograde
                        and generate_feedback, in parallel workers
     scores             the gradebook, step by step
 
@@ -187,23 +187,6 @@ def hand_out_and_collect(root, submissions, workspace, steps):
             nbformat.write(answer(nbformat.read(path, as_version=4)), path)
             submit(root, student, step, Path(workspace) / student)
     collect(root, steps)
-
-
-def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None):
-    """The whole loop: hand out and collect (above), then autograde and write
-    feedback with the course's grading command (nbgrader autograde in `jobs`
-    parallel workers). Returns {step: {student: message}} for anything that
-    failed to grade (empty when all graded)."""
-    from course.grade import grade
-
-    steps = steps or assignments(root)
-    hand_out_and_collect(root, submissions, workspace, steps)
-    results = grade(root, steps, students=list(submissions), jobs=jobs, feedback=with_feedback, progress=False)
-    failures = {}
-    for result in results:
-        if result.failed:
-            failures.setdefault(result.step, {})[result.student] = result.message
-    return failures
 
 
 # -- results ---------------------------------------------------------------------

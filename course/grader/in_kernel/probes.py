@@ -1,10 +1,10 @@
 """Small questions the hidden checks ask about a student's object through
-course.judge.run_beside: under the judge they run in the student's kernel
+course.grader.judge.run_beside: under the judge they run in the student's kernel
 and only their plain answer comes back; run by hand, they run right here.
 
 Under the judge this file's text is sent to the kernel and run there as a
-fresh module (course/kernel_side.py, fresh_function), so a student who
-patches course.probes in their kernel, or puts a fake one in sys.modules,
+fresh module (course/grader/in_kernel/kernel_side.py, fresh_function), so a student who
+patches course.grader.in_kernel.probes in their kernel, or puts a fake one in sys.modules,
 does not change what runs. But `torch` and the builtins this module uses
 are the kernel's, which may be patched: so the probes answer with data
 (ids of objects, names, shapes, tensors), never with a yes or no, and the
@@ -135,7 +135,7 @@ def with_recording_loader(func, model, inputs, targets, *args):
 
 def mro_names(cls):
     """The classes a class inherits from (its __mro__), as "module.qualname"
-    names: course.judge.is_subclass looks for the base among them."""
+    names: course.grader.judge.is_subclass looks for the base among them."""
     return [f"{c.__module__}.{c.__qualname__}" for c in cls.__mro__]
 
 

@@ -3,7 +3,7 @@
 Run as root, a kernel could read the hidden checks and the other students'
 notebooks, write the gradebook, or ptrace the grader itself. So when the
 grader is root, student code runs as an unprivileged user (`nobody` unless
-configured; course/sandbox.py makes the switch), and before that:
+configured; course/grader/sandbox/launcher.py makes the switch), and before that:
 
 - `check(user)`: can that user run this Python, import the kernel, torch
   and the course package? (A Python built under /root, a course package in
@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from course.sandbox import user_ids
+from course.grader.sandbox.launcher import user_ids
 
 DEFAULT_USER = "nobody"
 # What a student's kernel must not read or write: closed to "others".
@@ -73,7 +73,7 @@ def check(user):
         hide = [arg for folder in hidden_folders(home) for arg in ("--hide", str(folder))]
         try:
             probe = subprocess.run(
-                [sys.executable, "-m", "course.sandbox", *hide, "--user", user, "--home", str(home), "--",
+                [sys.executable, "-m", "course.grader.sandbox.launcher", *hide, "--user", user, "--home", str(home), "--",
                  sys.executable, "-c", CHECK, *map(str, _test_files())],
                 capture_output=True, text=True, timeout=120, cwd=home,
             )
@@ -104,7 +104,7 @@ _data_folders = {}
 
 
 def hidden_folders(home):
-    """The grader's data folders that a kernel must not see (course.sandbox
+    """The grader's data folders that a kernel must not see (course.grader.sandbox.launcher
     --hide covers them): the data root, the work folder, and the folders of
     the test-set files and of where their links lead. Left out: a folder
     that holds something the kernel needs (its HOME, its Python, the course

@@ -11,7 +11,7 @@ another, through nbgrader's API. Every result lands in the one gradebook
     python -m course grade all --shard 0/8            # one machine's eighth of the class
     python -m course export --to grades.csv           # nbgrader's CSV exporter
 
-Limits per submission (course/limits.py) come from nbgrader_config.py and can
+Limits per submission (course/grader/limits.py) come from nbgrader_config.py and can
 be changed for one run: --cell-timeout, --notebook-timeout, --memory-limit,
 --network. A submission that breaks one is graded with a message in its
 feedback and its points for what did run; the others go on.
@@ -38,9 +38,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import find_course_root, instructor
+from course import find_course_root
+from course.grader import instructor
 
-LIMITED_EXECUTE = "course.limits.LimitedExecute"
+LIMITED_EXECUTE = "course.grader.limits.LimitedExecute"
 # Gradebook errors that mean "another writer got there first": try again.
 RETRYABLE = ("database is locked", "database table is locked", "deadlock detected",
              "could not serialize access", "UniqueViolation", "IntegrityError", "duplicate key",
@@ -262,7 +263,7 @@ def limit_notes(notebook_path):
     LimitedExecute wrote into an autograded notebook."""
     import nbformat
 
-    from course.limits import LIMIT_ERRORS
+    from course.grader.limits import LIMIT_ERRORS
 
     notes = []
     if not Path(notebook_path).is_file():
@@ -277,7 +278,7 @@ def limit_notes(notebook_path):
 
 
 def summarize_notes(notes):
-    from course.limits import NOT_RUN
+    from course.grader.limits import NOT_RUN
 
     broke = [n for n in notes if n[0] != NOT_RUN]
     not_run = [n for n in notes if n[0] == NOT_RUN]
@@ -533,7 +534,7 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
                            "(it must finish within the notebook time limit)." if overdue else
                            f"Not graded: the grading worker died ({slot.process.exitcode}) while "
                            "running this notebook, so no cell was run for marks.")
-                    slot.process.kill()  # its kernel dies with it (course.sandbox)
+                    slot.process.kill()  # its kernel dies with it (course.grader.sandbox.launcher)
                     slot.process.join()
                     if not overdue:
                         deaths += 1
@@ -624,7 +625,7 @@ def add_arguments(parser):
 
 
 def main(args):
-    from course.limits import parse_size
+    from course.grader.limits import parse_size
 
     root = find_course_root()
     steps = instructor.assignments(root) if args.steps == ["all"] else args.steps
@@ -641,7 +642,7 @@ def main(args):
     shown = effective_limits(config)
     network = shown.network
     if network != "host":
-        from course.sandbox import network_isolation_works
+        from course.grader.sandbox.launcher import network_isolation_works
 
         works, why = network_isolation_works()
         if not works:

@@ -1,6 +1,6 @@
 """The half of the judge that runs inside the student's kernel.
 
-The judge (course/judge.py) never imports this module: it sends this file's
+The judge (course/grader/judge.py) never imports this module: it sends this file's
 text to the kernel, which runs it in a fresh namespace and from then on
 answers requests like "look up `model`", "call handle 3 with these tensors".
 
@@ -9,9 +9,9 @@ only trusted to move values: every answer goes back as `torch.save` bytes,
 which the judge reads with `torch.load(weights_only=True)` (plain data and
 tensors, never code), and the judge decides pass or fail by itself.
 
-The functions the judge runs here (course/probes.py...) come as the text of
+The functions the judge runs here (course/grader/in_kernel/probes.py...) come as the text of
 their module, never by reference: a reference would be resolved through this
-kernel's sys.modules, where the student may have patched course.probes or
+kernel's sys.modules, where the student may have patched course.grader.in_kernel.probes or
 put a fake in its place. Each module's text is made into a fresh module
 object here (see fresh_function), not registered in sys.modules. Its own
 imports (torch, IPython) still come from this kernel's sys.modules, and may
