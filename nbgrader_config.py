@@ -31,13 +31,13 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Limits per submission while autograding (course/grader/limits.py, deploy/GRADING.md),
-# and hidden checks judged outside the student's kernel (course/grader/judge.py).
+# and hidden checks judged outside the student's kernel (course/grader/judge/).
 # nbgrader's Execute is replaced by GradingExecute, which adds a time limit
 # for the whole notebook, a memory limit and no network for the kernel, and
 # writes a clear message into the feedback of a submission that breaks one.
 # `python -m course grade` flags override these for one run.
 c.Autograde.autograde_preprocessors = [
-    "course.grader.judge.GradingExecute",  # instead of nbgrader.preprocessors.Execute
+    "course.grader.preprocessors.GradingExecute",  # instead of nbgrader.preprocessors.Execute
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -47,10 +47,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 # A submission's nbgrader metadata is the student's to edit: cells nbgrader
 # cannot match (a duplicated or renamed test cell) become plain cells
-# (course/grader/sanitize.py) instead of failing the whole submission, and a graded
+# (course/grader/preprocessors/sanitize_submission.py) instead of failing the whole submission, and a graded
 # cell that is missing is put back from the gradebook, said so, and graded.
 c.Autograde.sanitize_preprocessors = [
-    "course.grader.sanitize.SanitizeSubmission",
+    "course.grader.preprocessors.SanitizeSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",

@@ -12,7 +12,7 @@ sees: the check's code stays in `tests/`, out of the notebook and out of
 nbgrader's feedback.
 
 Under nbgrader autograde the test runs outside the student's kernel (see
-course/grader/judge.py); by hand, `hidden_check` runs it in the kernel.
+course/grader/judge/); by hand, `hidden_check` runs it in the kernel.
 """
 import os
 import warnings
@@ -126,7 +126,7 @@ def run_check(check_id, nb, root):
 def hidden_check(check_id, namespace):
     """The hidden cells' entry point: run one check on the notebook's variables.
 
-    While nbgrader autogrades, the judge (course/grader/judge.py) runs the check from
+    While nbgrader autogrades, the judge (course/grader/judge/) runs the check from
     outside this kernel, and this call stands aside. Run by hand (say, by an
     instructor trying the source notebook), it checks right here.
     """

@@ -1,3 +1,3 @@
-"""Old path of course.grader.judge, kept for nbgrader configs that name
-course.judge.GradingExecute."""
-from course.grader.judge import GradingExecute  # noqa: F401
+"""Old path of course.grader.preprocessors.GradingExecute, kept for nbgrader
+configs that name course.judge.GradingExecute."""
+from course.grader.preprocessors import GradingExecute  # noqa: F401

@@ -1,3 +1,3 @@
-"""Old path of course.grader.sanitize, kept for nbgrader configs that name
-course.sanitize.SanitizeSubmission."""
-from course.grader.sanitize import SanitizeSubmission  # noqa: F401
+"""Old path of course.grader.preprocessors.SanitizeSubmission, kept for
+nbgrader configs that name course.sanitize.SanitizeSubmission."""
+from course.grader.preprocessors import SanitizeSubmission  # noqa: F401

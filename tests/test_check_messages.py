@@ -1,4 +1,4 @@
-"""Under the judge (course/grader/judge.py) a student's object that is not a plain
+"""Under the judge (course/grader/judge/) a student's object that is not a plain
 value reaches the hidden checks as a `Remote`: their messages must name its
 own type (`course.grader.judge.type_name`), not "Remote". Checked here without a
 kernel: the checks get objects that look like the judge's Remotes."""

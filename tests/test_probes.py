@@ -1,5 +1,5 @@
 """course/grader/in_kernel/probes.py and the way the judge sends its functions to the kernel
-(course/grader/judge.py, course/grader/in_kernel/kernel_side.py), without a kernel: quick."""
+(course/grader/judge/, course/grader/in_kernel/kernel_side.py), without a kernel: quick."""
 import copy
 import operator
 import sys
@@ -11,7 +11,7 @@ from torch import nn
 
 from course.grader.in_kernel import probes
 from course import vision
-from course.grader.judge import KERNEL_SIDE, Judge, module_source
+from course.grader.judge.client import KERNEL_SIDE, Judge, module_source
 
 
 def _forward_of(model):

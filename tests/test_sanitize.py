@@ -1,4 +1,4 @@
-"""course/grader/sanitize.py on its own, against a small gradebook made with
+"""course/grader/preprocessors/sanitize_submission.py on its own, against a small gradebook made with
 nbgrader's API: no kernel, no nbgrader autograde (the slow end-to-end cases
 are in tests/adversarial/)."""
 import hashlib
@@ -9,7 +9,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import CheckCellMetadata
 
-from course.grader.sanitize import MISSING_ANSWER, SanitizeSubmission
+from course.grader.preprocessors.sanitize_submission import MISSING_ANSWER, SanitizeSubmission
 
 STEP = "ps1"
 # The assignment's cells, in order: (name, cell type, kind, source).

@@ -39,9 +39,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from course import find_course_root
-from course.grader import instructor
+from course.grader import instructor, preflight
 
-LIMITED_EXECUTE = "course.grader.limits.LimitedExecute"
+GRADING_EXECUTE = "course.grader.preprocessors.GradingExecute"
+GRADING_EXECUTE_NAMES = {GRADING_EXECUTE, "course.judge.GradingExecute", "GradingExecute"}
 # Gradebook errors that mean "another writer got there first": try again.
 RETRYABLE = ("database is locked", "database table is locked", "deadlock detected",
              "could not serialize access", "UniqueViolation", "IntegrityError", "duplicate key",
@@ -154,12 +155,13 @@ def sqlite_with_timeout(db_url, seconds=60):
 
 def grading_config(root, limits=None):
     """nbgrader's configuration for the workers: nbgrader_config.py, with
-    LimitedExecute in autograde and this run's limits."""
+    GradingExecute (limits, and the judge) in place of nbgrader's Execute
+    whatever the config lists, and this run's limits."""
     config = instructor.load_config(root)
     preprocessors = list(config.Autograde.get("autograde_preprocessors", []))
-    if LIMITED_EXECUTE not in preprocessors:
+    if not any(getattr(p, "__name__", p) in GRADING_EXECUTE_NAMES for p in preprocessors):
         from nbgrader.converters import Autograde
-        preprocessors = [LIMITED_EXECUTE if getattr(p, "__name__", p) in ("Execute", "nbgrader.preprocessors.Execute") else p
+        preprocessors = [GRADING_EXECUTE if getattr(p, "__name__", p) in ("Execute", "nbgrader.preprocessors.Execute") else p
                          for p in (preprocessors or Autograde.autograde_preprocessors.default_value)]
         config.Autograde.autograde_preprocessors = preprocessors
     limits = limits or Limits()
@@ -635,6 +637,11 @@ def main(args):
         return 2
     if args.memory_limit is not None:
         parse_size(args.memory_limit)  # fail now, not in every worker
+    not_ready = preflight.problems(str(root))
+    if not_ready:
+        for problem in not_ready:
+            print(f"Cannot grade here: {problem}", file=sys.stderr)
+        return 2
     limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_limit, args.network)
     gpus = None if args.gpus is None else ([] if args.gpus == "none" else args.gpus.split(","))
     jobs = args.jobs or default_jobs()

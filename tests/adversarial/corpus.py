@@ -221,8 +221,7 @@ except OSError as error:  # refused: the attack fails, the answers below still c
 
 TAMPER_CHECKS = FIND_ROOT + """\
 (root / "tests" / "hidden" / "check_01_tensors.py").write_text(
-    "JUDGED_OUTSIDE_THE_KERNEL = True\\n"
-    + "".join(f"def test_{name}(nb):\\n    pass\\n" for name in ("tensors", "slices", "describe", "inplace")))
+    "".join(f"def test_{name}(nb):\\n    pass\\n" for name in ("tensors", "slices", "describe", "inplace")))
 """
 
 VANDALIZE = FIND_ROOT + """\

@@ -6,9 +6,7 @@ import torch
 from course.grader.judge import is_instance, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import held_ids, value_and_slopes
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def _learnable_scalar(name, t):
     assert isinstance(t, torch.Tensor), f"{name} should be a torch tensor, found {type_name(t)}"

@@ -6,9 +6,7 @@ import torch.nn as nn
 
 from course.grader.judge import is_instance, type_name
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def _weight_and_bias(layer):
     assert is_instance(layer, nn.Module), f"linear_layer1 should be a layer, nn.Linear(4, 1), found {type_name(layer)}"

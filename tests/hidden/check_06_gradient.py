@@ -10,9 +10,7 @@ import torch.nn as nn
 from course.grader.judge import run_beside, same_object, the_object, type_name
 from course.grader.in_kernel.probes import attribute_ids, calls_with_grads
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def _analytic(w, b, x, y):
     """(dw, db, dx) of (w @ x + b - y) ** 2 for one output."""

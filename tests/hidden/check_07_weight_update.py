@@ -7,9 +7,7 @@ import torch.optim as optim
 from course.grader.judge import is_instance, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import calls_with_grads, named_parameter_ids
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def _fmt(t):
     return [round(v, 4) for v in t.detach().flatten().tolist()]

@@ -9,8 +9,7 @@ import torch.optim as optim
 
 from course.grader.judge import type_name
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 # Another input and target than the notebook's: train must use its arguments.
 X2 = torch.tensor([0.5, -1.0, 2.0, 1.0])

@@ -14,8 +14,7 @@ import torch.nn as nn
 from course.grader.judge import run_beside, the_object, type_name
 from course.grader.in_kernel.probes import one_step, parameters_used
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])

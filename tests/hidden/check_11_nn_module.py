@@ -8,8 +8,7 @@ import torch.nn as nn
 from course.grader.judge import is_instance, is_subclass, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])

@@ -9,9 +9,7 @@ from course.data import fashion_mnist
 from course.grader.judge import is_instance, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import first_item, on_pil_image
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def test_transform(nb):
     raw = fashion_mnist("val")

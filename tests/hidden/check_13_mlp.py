@@ -10,8 +10,7 @@ from course.data import fashion_mnist
 from course.grader.judge import run_beside, type_name
 from course.vision import graded_accuracy, layers_of
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 # The notebook's own transform: the images the model was trained on.
 TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])

@@ -5,9 +5,7 @@ from torch import nn
 from course.grader.judge import run_beside
 from course.vision import layer_names, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def test_poolnet(nb):
     model = nb.PoolNet()

@@ -7,9 +7,7 @@ from course.grader.judge import run_beside
 from course.grader.in_kernel.probes import parameters_device
 from course.vision import in_chain_order, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
-
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 def test_cnn(nb):
     model = nb.CNN()

@@ -19,8 +19,7 @@ from course.data import cifar10
 from course.grader.judge import run_beside
 from course.vision import budget, graded_accuracy, in_chain_order, layer_shapes, layers_of, scores_or_explain
 
-# Judged by course/grader/judge.py from outside the student's kernel: `nb` is remote.
-JUDGED_OUTSIDE_THE_KERNEL = True
+# Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
 # The notebook's own validation transform: the images the model was trained on, unflipped.
 TEST_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])

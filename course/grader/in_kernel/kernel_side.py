@@ -1,23 +1,12 @@
 """The half of the judge that runs inside the student's kernel.
 
-The judge (course/grader/judge.py) never imports this module: it sends this file's
-text to the kernel, which runs it in a fresh namespace and from then on
-answers requests like "look up `model`", "call handle 3 with these tensors".
-
-Whatever runs here may be tampered with by the student's code, so it is
-only trusted to move values: every answer goes back as `torch.save` bytes,
-which the judge reads with `torch.load(weights_only=True)` (plain data and
-tensors, never code), and the judge decides pass or fail by itself.
-
-The functions the judge runs here (course/grader/in_kernel/probes.py...) come as the text of
-their module, never by reference: a reference would be resolved through this
-kernel's sys.modules, where the student may have patched course.grader.in_kernel.probes or
-put a fake in its place. Each module's text is made into a fresh module
-object here (see fresh_function), not registered in sys.modules. Its own
-imports (torch, IPython) still come from this kernel's sys.modules, and may
-be patched too: which is why the functions return data and the judge, not
-this side, says yes or no. This namespace itself lives in the student's
-process, like everything here: it moves values, it decides nothing.
+The judge (course/grader/judge/client.py) never imports this module: it
+sends this file's text to the kernel, which runs it in a fresh namespace and
+from then on answers requests like "look up `model`", "call handle 3 with
+these tensors". Every answer goes back as `torch.save` bytes, read with
+`torch.load(weights_only=True)`; it moves values and decides nothing. The
+functions the judge runs here come as their module's text (fresh_function):
+docs/design.md, "Why probes go to the kernel as source text".
 """
 import base64
 import io

@@ -1,15 +1,9 @@
 """Small questions the hidden checks ask about a student's object through
-course.grader.judge.run_beside: under the judge they run in the student's kernel
-and only their plain answer comes back; run by hand, they run right here.
-
-Under the judge this file's text is sent to the kernel and run there as a
-fresh module (course/grader/in_kernel/kernel_side.py, fresh_function), so a student who
-patches course.grader.in_kernel.probes in their kernel, or puts a fake one in sys.modules,
-does not change what runs. But `torch` and the builtins this module uses
-are the kernel's, which may be patched: so the probes answer with data
-(ids of objects, names, shapes, tensors), never with a yes or no, and the
-check compares that data outside the kernel. The same goes for the
-functions of course/vision.py that checks send (layers_of, layer_shapes).
+course.grader.judge.run_beside: under the judge they run in the student's
+kernel, from this file's text (docs/design.md, "Why probes go to the kernel
+as source text"), and only their plain answer comes back; run by hand, they
+run right here. They answer with data (ids of objects, names, shapes,
+tensors), never with a yes or no: the check decides, outside the kernel.
 """
 import copy
 
