@@ -44,7 +44,6 @@ Where things are
 The JPEG copy is decoded once (60,000 small JPEGs: about 10 s) into one
 uint8 .npz file per split, with an md5 beside it; later loads take a second.
 """
-import functools
 import hashlib
 import io
 import os
@@ -57,7 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course import find_course_root
+from course import find_course_root, torchvision_private
 
 ENV = "COURSE_DATA_DIR"
 CACHE_ENV = "COURSE_DATA_CACHE"
@@ -235,34 +234,6 @@ def _mnist_report(cls, root):
     return [(raw / name, _status(raw / name, expected), _size(raw / name)) for name, expected in cls.resources]
 
 
-@functools.cache  # one class per dataset
-def _one_split(cls):
-    """`cls` (MNIST, FashionMNIST) needing only the files of the split it
-    loads: torchvision's own asks for all four, and a training-only data
-    root has two."""
-    from torchvision.datasets.utils import check_integrity
-
-    class OneSplit(cls):
-        def _split_resources(self):
-            prefix = "train" if self.train else "t10k"
-            return [(name, md5) for name, md5 in type(self).resources if name.startswith(prefix)]
-
-        def _check_exists(self):
-            return all(check_integrity(os.path.join(self.raw_folder, Path(name).stem))
-                       for name, _ in self._split_resources())
-
-        def download(self):
-            self.resources = self._split_resources()  # for this object only
-            try:
-                super().download()
-            finally:
-                del self.resources
-
-    OneSplit.__name__ = OneSplit.__qualname__ = cls.__name__
-    OneSplit.__module__ = cls.__module__
-    return OneSplit
-
-
 def _mnist_dataset(cls, train, transform=None, target_transform=None):
     """torchvision's `cls` (MNIST, FashionMNIST), the whole training or test
     split, from the data root.
@@ -273,7 +244,7 @@ def _mnist_dataset(cls, train, transform=None, target_transform=None):
     root, work = data_root(), work_dir()
     prefix = "train" if train else "t10k"
     needed = [name for name, _ in cls.resources if name.startswith(prefix)]
-    loader = _one_split(cls)
+    loader = torchvision_private.one_split(cls)
     for folder in dict.fromkeys((root, work)):  # already extracted (a training-only root is)
         if all((folder / cls.__name__ / "raw" / Path(n).stem).is_file() for n in needed):
             try:
@@ -352,33 +323,13 @@ def mnist(split="train", transform=None, target_transform=None):
 
 # -- CIFAR-10 ------------------------------------------------------------------
 
-@functools.cache
-def _cifar10_one_split():
-    """torchvision's CIFAR10 needing only the batches of the split it loads
-    (and the class names): a training-only data root has no test_batch."""
-    from torchvision import datasets
-    from torchvision.datasets.utils import check_integrity
-
-    class CIFAR10(datasets.CIFAR10):
-        def _check_integrity(self):
-            files = self.train_list if self.train else self.test_list
-            return all(check_integrity(os.path.join(self.root, self.base_folder, name), md5)
-                       for name, md5 in files + [(self.meta["filename"], self.meta["md5"])])
-
-    CIFAR10.__module__ = datasets.CIFAR10.__module__
-    return CIFAR10
-
-
 def _official_cifar10(root, train=True):
     """'batches' if torchvision's extracted, md5-verified CIFAR-10 batches of
     the split are in `root`, 'archive' if its archive is (md5-verified),
     else None."""
     from torchvision import datasets
 
-    loader = _cifar10_one_split()
-    probe = loader.__new__(loader)
-    probe.root, probe.train = str(root), train
-    if probe._check_integrity():
+    if torchvision_private.has_official_cifar10_batches(root, train):
         return "batches"
     archive = Path(root) / datasets.CIFAR10.filename
     if _status(archive, datasets.CIFAR10.tgz_md5) == "ok":
@@ -481,32 +432,7 @@ def _jpeg_copy_present(split="train"):
 def _cifar10_jpeg_class():
     """torchvision's CIFAR10, filled from the JPEG copy instead of the
     official batches. Made on first use, so importing course.data stays light."""
-    global CIFAR10JPEG
-    if CIFAR10JPEG is not None:
-        return CIFAR10JPEG
-    from torchvision import datasets
-    from torchvision.datasets.vision import VisionDataset
-
-    class CIFAR10JPEG(datasets.CIFAR10):
-        """CIFAR-10 from the offline JPEG copy, with torchvision's CIFAR10
-        interface: `.data` (N, 32, 32, 3) uint8, `.targets`, `.classes`, and
-        items (PIL image, label) passed through `transform`."""
-
-        def __init__(self, root, train=True, transform=None, target_transform=None):
-            VisionDataset.__init__(self, str(root), transform=transform, target_transform=target_transform)
-            self.train = train
-            images, labels = _load_jpeg_copy("train" if train else "test")
-            self.data = images
-            self.targets = labels.tolist()
-            self.classes = list(CIFAR10_CLASSES)
-            self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
-
-    CIFAR10JPEG.__module__ = __name__
-    globals()["CIFAR10JPEG"] = CIFAR10JPEG
-    return CIFAR10JPEG
-
-
-CIFAR10JPEG = None
+    return torchvision_private.cifar10_from_arrays(_load_jpeg_copy, tuple(CIFAR10_CLASSES), __name__)
 
 
 def _cifar10_whole(train, transform=None, target_transform=None):
@@ -516,7 +442,7 @@ def _cifar10_whole(train, transform=None, target_transform=None):
     from torchvision import datasets
 
     root, work = data_root(), work_dir()
-    loader = _cifar10_one_split()
+    loader = torchvision_private.cifar10_one_split()
     for folder in dict.fromkeys((root, work)):
         found = _official_cifar10(folder, train)
         if found == "batches":
@@ -575,7 +501,7 @@ def _training_files():
         cifar = _cifar10_whole(True)
     except DataMissing:
         return files
-    if CIFAR10JPEG is not None and isinstance(cifar, CIFAR10JPEG):
+    if isinstance(cifar, _cifar10_jpeg_class()):
         npz = _jpeg_cache_path("train")
         for path in (npz, npz.with_suffix(".md5")):
             files[Path("cifar10") / path.name] = path

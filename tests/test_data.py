@@ -287,3 +287,26 @@ def test_training_only_root_has_no_test_set(tmp_path, monkeypatch, capsys):
             load("test")
         assert "labels are kept by the grader" in str(error.value) and f'{name}("val"' in str(error.value)
     assert data.test_files() == [], "nothing of a test set in this root"
+
+
+def test_torchvision_still_has_the_private_api_course_data_uses():
+    """course.torchvision_private subclasses torchvision's datasets through
+    private methods; an upgrade that drops one must fail here, by name."""
+    import torchvision
+
+    from course import torchvision_private
+
+    missing = torchvision_private.missing_private_api()
+    assert not missing, (f"torchvision {torchvision.__version__} (tested: {torchvision_private.TESTED_TORCHVISION}) "
+                         f"lacks what course/torchvision_private.py uses: {missing}")
+    assert torchvision.__version__.startswith(torchvision_private.TESTED_TORCHVISION), (
+        f"torchvision {torchvision.__version__}: check course/torchvision_private.py, then update TESTED_TORCHVISION")
+
+
+def test_the_private_api_check_can_fail(monkeypatch):
+    from torchvision import datasets
+
+    from course import torchvision_private
+
+    monkeypatch.delattr(datasets.CIFAR10, "_check_integrity")
+    assert "CIFAR10._check_integrity" in torchvision_private.missing_private_api()

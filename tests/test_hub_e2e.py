@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_solution
 import pytest
 
 from course.grader import instructor
@@ -285,7 +286,7 @@ def solutions():
     release = nbformat.read(instructor.notebook_path(REPO, "release", STEP), as_version=4)
     answers = {
         instructor.nbgrader_meta(c)["grade_id"]: instructor.strip_solution_markers(c.source)
-        for c in source.cells if instructor.nbgrader_meta(c).get("solution")
+        for c in source.cells if is_solution(c)
     }
     return [(i, answers[instructor.nbgrader_meta(c)["grade_id"]])
             for i, c in enumerate(release.cells) if instructor.nbgrader_meta(c).get("grade_id") in answers]

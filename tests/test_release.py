@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_solution
 import pytest
 
 from course.grader import instructor
@@ -48,7 +49,7 @@ def test_reference_solutions_are_not_in_release(path):
     released = {c.id: c.source for c in release.cells}
     for cell in source.cells:
         meta = instructor.nbgrader_meta(cell)
-        if meta.get("solution"):
+        if is_solution(cell):
             solution = instructor.strip_solution_markers(cell.source).strip()
             assert solution not in released[cell.id], f"{path}: solution of {meta['grade_id']} shipped"
 

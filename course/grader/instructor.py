@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_solution
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -85,7 +86,7 @@ def reference_solution(source_nb, release_nb):
     answers = {
         nbgrader_meta(c)["grade_id"]: strip_solution_markers(c.source)
         for c in source_nb.cells
-        if nbgrader_meta(c).get("solution")
+        if is_solution(c)
     }
     return with_cells(release_nb, answers)
 
