@@ -44,6 +44,9 @@ sys.path.insert(0, str(ROOT))
 from course.data import cifar10, data_root  # noqa: E402
 from course.vision import GPUBatches, accuracy, budget, train_epoch  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from record import record  # noqa: E402
+
 STEP = "17_cnn_cifar10"
 
 
@@ -108,6 +111,10 @@ def bench(device, epochs, target, workers, plan_for=None):
           f"{seconds:.1f} s of training, "
           f"{images / seconds:.0f} images/s; target {target:.0%} {when}; data load {load_s:.1f} s. "
           f"Grading threshold for this device: {plan.min_accuracy:.0%} after {plan.epochs} epochs.")
+    record("cnn", {"validation %": round(100 * val_acc, 1), "test %": round(100 * acc, 1),
+                   "training s": round(seconds, 1), f"s to {target:.0%}": round(reached, 1) if reached else "not reached",
+                   "images/s": round(images / seconds), "data load s": round(load_s, 1)},
+           setting=f"{device} {epochs} epochs, {plan_for or device} budget")
     return acc, seconds
 
 

@@ -31,6 +31,9 @@ sys.path.insert(0, str(REPO))
 from course.grader import grade, instructor  # noqa: E402
 from tests import classroom  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from record import record  # noqa: E402
+
 
 def timed(command, cwd):
     start = time.perf_counter()
@@ -90,6 +93,9 @@ def main(argv=None):
         if a != b:
             differ.append((step, a, b))
     print("same scores in both runs" if not differ else f"SCORES DIFFER: {differ}")
+    record("grading", {"serial s": round(serial_seconds, 1), "parallel s": round(parallel_seconds, 1),
+                       "ratio": round(ratio, 2), "same scores": not differ},
+           setting=f"{','.join(steps)} x{args.students} -j{args.jobs}")
     for step in steps:
         rows = classroom.gradebook_rows(f"sqlite:///{parallel_root / 'gradebook.db'}", step)
         print(f"{step}: " + ", ".join(f"{kind} {rows[s][0]:g}/{rows[s][1]:g}" if s in rows else f"{kind} ungraded"

@@ -30,6 +30,9 @@ from nbclient.exceptions import CellExecutionError
 from course import find_course_root
 from course.grader import instructor
 
+sys.path.insert(0, str(Path(__file__).parent))
+from record import record  # noqa: E402
+
 BUDGET_S = 30
 CIFAR_FIRST_STEP = 13  # steps numbered from here on train on CIFAR-10 (12 only looks at images)
 CIFAR_BUDGET_S = 300
@@ -71,9 +74,10 @@ def main(argv):
     steps = argv or instructor.assignments(root)
     width = max(len("step"), *(len(s) for s in steps))
     print(f"{'step'.ljust(width)}  {'seconds':>8}  {'budget':>6}  note", flush=True)
-    total, failed = 0.0, []
+    total, failed, figures = 0.0, [], {}
     for step in steps:
         seconds, error = run_reference(root, step)
+        figures[f"{step} s"] = round(seconds, 1)
         total += seconds
         limit = budget(step)
         note = "ERROR: " + error if error else ("OVER BUDGET" if seconds > limit else "")
@@ -84,6 +88,8 @@ def main(argv):
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{len(steps)} notebooks on {os.cpu_count()} CPU cores, load average now {load}; "
           f"python {sys.version.split()[0]}")
+    figures["total s"] = round(total, 1)
+    record("notebooks", figures, setting=" ".join(argv))
     return 1 if failed else 0
 
 
