@@ -38,7 +38,7 @@ def main(steps):
         submissions = instructor.demo_submissions(root, steps, *STUDENTS)
         start = time.perf_counter()
         loop.run_loop(root, submissions, Path(tmp) / "students", steps)
-        loop = time.perf_counter() - start
+        loop_seconds = time.perf_counter() - start
 
         executing = []
         original = Execute.preprocess
@@ -64,7 +64,7 @@ def main(steps):
 
     calls = len(steps) * len(STUDENTS)
     execute = sum(executing)
-    print(f"main loop (python -m course demo's work): {len(steps)} steps x {len(STUDENTS)} students, {loop:.1f} s wall")
+    print(f"main loop (python -m course demo's work): {len(steps)} steps x {len(STUDENTS)} students, {loop_seconds:.1f} s wall")
     print(f"serial nbgrader autograde of the same {calls} submissions: {serial:.1f} s")
     print(f"  notebook execution (kernel start + cells): {execute:.1f} s")
     print(f"  nbgrader's own work: {serial - execute:.1f} s ({(serial - execute) / calls:.2f} s per autograde call)")
