@@ -3,6 +3,7 @@ hidden checks and benchmarks/cnn.py.
 
     show_images(images, labels, classes)   a grid of images with their labels
     layer_shapes(model, x)   the output shape of every layer, in the order they run
+    pooled_shapes(model, x)  the output shape of every max pooling (a layer or F.max_pool2d)
     print_layer_shapes(model, x)
     train_epoch(model, loader, optimizer, loss_fn, device, max_batches, scheduler)
     accuracy(model, loader, device)     the loops the students write in step 13
@@ -47,40 +48,74 @@ def show_images(images, labels, classes, predicted=None, ncols=8, mean=0.5, std=
     plt.show()
 
 
-# Layers whose outputs are worth showing: the ones that change a shape or
-# hold weights. Activations (ReLU, Sigmoid) keep the shape, so they are left out.
+# Operations whose outputs are worth showing: the ones that change a shape
+# or hold weights, whether a layer (nn.MaxPool2d) or a function
+# (F.max_pool2d, x.view) runs them. Activations keep the shape: left out.
 SHAPED_LAYERS = (nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten)
+SHAPED_OPS = ("conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+              "linear", "flatten", "view", "reshape")
 
 
-def layer_shapes(model, x):
-    """[(layer name, output shape)] for every conv, pooling, flatten and
-    linear layer of `model`, in the order a forward pass on `x` runs them.
+def operation_shapes(model, x):
+    """[(name, operation, output shape)] for every shape-changing operation a
+    forward pass of `model` on `x` runs, in order: `name` is the layer's
+    name when a layer of SHAPED_LAYERS ran it (conv1, pool), else the
+    operation's own (max_pool2d, view), so a model that pools with
+    F.max_pool2d is seen exactly like one that pools with nn.MaxPool2d."""
+    from torch.overrides import TorchFunctionMode
 
-    Works whatever the model's style: layers as attributes, an
-    nn.Sequential, the same pooling layer used twice (it is listed twice)."""
     names = {module: name for name, module in model.named_modules()}
-    shapes, hooks = [], []
+    running = []  # the shaped layers whose forward is running now
+
+    class Record(TorchFunctionMode):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            op = getattr(func, "__name__", "")
+            if op in SHAPED_OPS and isinstance(out, torch.Tensor):
+                self.found.append((names[running[-1]] if running else op, op, tuple(out.shape)))
+            return out
+
+    def enter(module, inputs):
+        running.append(module)
+
+    def leave(module, inputs, output):
+        running.pop()
+
+    hooks = []
     for module in model.modules():
         if isinstance(module, SHAPED_LAYERS):
-            hooks.append(module.register_forward_hook(
-                lambda m, inputs, output: shapes.append((names[m], tuple(output.shape)))))
+            hooks += [module.register_forward_pre_hook(enter), module.register_forward_hook(leave)]
+    record = Record()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), record:
             model(x)
     finally:
         for hook in hooks:
             hook.remove()
-    return shapes
+    return record.found
+
+
+def layer_shapes(model, x):
+    """[(name, output shape)] for every conv, pooling, flatten and linear
+    step of `model`, in the order a forward pass on `x` runs them (see
+    operation_shapes): layers as attributes, an nn.Sequential, a pooling
+    layer used twice (listed twice), or the functions of torch.nn.functional."""
+    return [(name, shape) for name, _, shape in operation_shapes(model, x)]
+
+
+def pooled_shapes(model, x):
+    """The output shape of every max pooling a forward pass on `x` runs,
+    as a layer or as F.max_pool2d."""
+    return [shape for _, op, shape in operation_shapes(model, x) if op == "max_pool2d"]
 
 
 def layers_of(model, kind):
     """Every submodule of `model` that is a `kind` (nn.Conv2d, nn.Linear...)."""
     return [m for m in model.modules() if isinstance(m, kind)]
-
-
-def layer_names(model, kind):
-    """The names (as layer_shapes gives them) of the submodules that are a `kind`."""
-    return [name for name, m in model.named_modules() if isinstance(m, kind)]
 
 
 def in_chain_order(layers, first_in):

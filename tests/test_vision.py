@@ -5,6 +5,7 @@ import importlib.util
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from course import vision
@@ -40,10 +41,25 @@ def test_layer_shapes_whatever_the_style():
 
     sequential = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.MaxPool2d(2),
                                nn.Flatten(), nn.Linear(64, 10))
+    class Functional(nn.Module):  # the style of PyTorch's own examples
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 4, 3, padding=1)
+            self.fc = nn.Linear(4 * 4 * 4, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.max_pool2d(F.relu(self.conv(x)), 2), 2)
+            return self.fc(x.view(x.shape[0], -1))
+
     x = torch.randn(2, 3, 16, 16)
-    expected = [(2, 4, 16, 16), (2, 4, 8, 8), (2, 4, 4, 4), (2, 10)]
-    assert [s for _, s in vision.layer_shapes(Attributes(), x)] == expected
-    assert [s for _, s in vision.layer_shapes(sequential, x)] == expected[:3] + [(2, 64), (2, 10)]
+    expected = [(2, 4, 16, 16), (2, 4, 8, 8), (2, 4, 4, 4), (2, 64), (2, 10)]
+    for model in (Attributes(), sequential, Functional()):
+        assert [s for _, s in vision.layer_shapes(model, x)] == expected, type(model).__name__
+        assert vision.pooled_shapes(model, x) == [(2, 4, 8, 8), (2, 4, 4, 4)], type(model).__name__
+    assert [name for name, _ in vision.layer_shapes(Attributes(), x)] == ["conv", "pool", "pool", "flatten", "fc"]
+    assert [name for name, _ in vision.layer_shapes(Functional(), x)] == [
+        "conv", "max_pool2d", "max_pool2d", "view", "fc"]
+    assert vision.pooled_shapes(nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten()), x) == []
 
 
 def _check_17():

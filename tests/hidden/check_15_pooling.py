@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from course.grader.judge import run_beside
-from course.vision import layer_names, layer_shapes, layers_of, scores_or_explain
+from course.vision import layers_of, pooled_shapes, scores_or_explain
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -11,10 +11,9 @@ def test_poolnet(nb):
     model = nb.PoolNet()
     scores_or_explain(model, "PoolNet")
     # The layers are found where the model lives (see course.grader.judge.run_beside).
-    pools = run_beside(model, layer_names, nn.MaxPool2d)
-    assert pools, "PoolNet should have a max pooling layer, nn.MaxPool2d(2, 2)"
-    pooled = [shape for name, shape in run_beside(model, layer_shapes, torch.randn(5, 3, 32, 32)) if name in pools]
-    assert pooled, "PoolNet has a pooling layer, but forward never uses it: after pooling, 5 images should be (5, 6, 14, 14)"
+    pooled = run_beside(model, pooled_shapes, torch.randn(5, 3, 32, 32))
+    assert pooled, ("PoolNet's forward should max-pool the convolution's maps (nn.MaxPool2d(2, 2), or "
+                    "F.max_pool2d(x, 2)): after pooling, 5 images should be (5, 6, 14, 14)")
     assert pooled[0] == (5, 6, 14, 14), (
         f"after pooling, 5 images should be (5, 6, 14, 14): 6 maps of 14 x 14; found {pooled[0]}")
     sizes = [(m.in_features, m.out_features) for m in run_beside(model, layers_of, nn.Linear)]
@@ -40,7 +39,8 @@ def test_count_parameters(nb):
 def test_training(nb):
     losses = nb.loss_history
     assert len(losses) >= 300, f"loss_history should hold the losses of at least 300 batches, found {len(losses)}"
-    assert run_beside(nb.model, layers_of, nn.MaxPool2d), "model should be the PoolNet that was trained"
+    assert run_beside(nb.model, pooled_shapes, torch.randn(2, 3, 32, 32)), (
+        "model should be the PoolNet that was trained: its forward pools")
     first, last = sum(losses[:50]) / 50, sum(losses[-50:]) / 50
     assert last < first - 0.2, (
         f"the loss should fall during training: the first 50 batches average {first:.3f}, the last 50 {last:.3f}")

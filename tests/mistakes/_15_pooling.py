@@ -23,7 +23,7 @@ MISTAKES = {
     "pool-not-used": {
         "answers": {"poolnet": SOLUTION.replace("self.pool(torch.sigmoid(self.conv1(x)))", "torch.sigmoid(self.conv1(x))")
                                        .replace("6 * 14 * 14", "6 * 28 * 28")},
-        "fails": {"check-poolnet": "forward never uses it"},
+        "fails": {"check-poolnet": "forward should max-pool"},
     },
     # Counting the parameter tensors instead of their numbers.
     "count-tensors": {
