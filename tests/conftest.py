@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from course.grader import instructor, loop
+from tests.alternatives import all_alternatives
 from tests.mistakes import all_mistakes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,15 +47,26 @@ def steps():
     return selected_steps()
 
 
+def selected_alternatives():
+    """{step: {name: alternative}} for the selected steps (tests/alternatives/)."""
+    steps = selected_steps()
+    return {step: a for step, a in all_alternatives().items() if step in steps}
+
+
 def mistake_student(step, name):
     return f"mistake-{step}-{name}"
+
+
+def alternative_student(step, name):
+    return f"alternative-{step}-{name}"
 
 
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory, steps):
     """Every step released, submitted through the exchange and autograded, for:
     the reference solutions, the untouched release notebooks, and one student
-    per realistic mistake (tests/mistakes/). Done once; tests read the results."""
+    per realistic mistake (tests/mistakes/) and one per correct answer written in
+    another style (tests/alternatives/). Done once; tests read the results."""
     root = copy_course(tmp_path_factory.mktemp("course"))
     os.environ.pop("COURSE_DB_URL", None)  # this copy gets its own SQLite gradebook
     os.environ["COURSE_EXCHANGE"] = str(root / "exchange")
@@ -67,5 +79,31 @@ def graded_course(tmp_path_factory, steps):
                 step: lambda fetched, solve=solve, answers=mistake["answers"]:
                     instructor.with_cells(solve(fetched), answers)
             }
+    for step, alternatives in selected_alternatives().items():
+        for name, alternative in alternatives.items():
+            solve = instructor.solve(root, step)
+            submissions[alternative_student(step, name)] = {
+                step: lambda fetched, solve=solve, answers=alternative["answers"]:
+                    instructor.with_cells(solve(fetched), answers)
+            }
     failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
     return root, failures
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The two corpora of the grading tests, side by side, in plain output."""
+    def outcomes(test):
+        return [r for key in ("passed", "failed", "error") for r in terminalreporter.stats.get(key, [])
+                if f"::{test}[" in getattr(r, "nodeid", "") and r.when in ("call", "setup")
+                and (r.when == "call" or r.outcome != "passed")]
+
+    mistakes, alternatives = outcomes("test_mistake_loses_exactly_its_checks"), outcomes(
+        "test_alternative_earns_full_marks")
+    if not (mistakes or alternatives):
+        return
+    terminalreporter.section("grading corpora")
+    for what, reports, good in (("mistakes", mistakes, "lose exactly their points"),
+                                ("alternatives", alternatives, "earn full marks")):
+        passed = sum(r.outcome == "passed" for r in reports)
+        terminalreporter.write_line(f"{what} corpus: {len(reports)} submissions graded, {passed} {good}"
+                                    + ("" if passed == len(reports) else f", {len(reports) - passed} FAIL"))

@@ -1,0 +1,24 @@
+ALTERNATIVES = {
+    "methods-and-keywords": {
+        "style": "Normalize with keyword arguments and plain floats; the loader's shuffle=False spelled out; "
+                 "view instead of flatten",
+        "answers": {
+            "transform": ("transform = transforms.Compose([transforms.ToTensor(), "
+                          "transforms.Normalize(mean=[0.5], std=[0.5])])"),
+            "loaders": ("train_loader = DataLoader(train_set, batch_size=64, shuffle=True)\n"
+                        "val_loader = DataLoader(val_set, batch_size=1000, shuffle=False)"),
+            "to-vectors": "def to_vectors(images):\n    return images.view(images.shape[0], -1)",
+        },
+    },
+    "reshape-and-helpers": {
+        "style": "a loader made by a helper of their own; reshape with -1; a print",
+        "answers": {
+            "loaders": ("def make_loader(dataset, batch_size, shuffle):\n"
+                        "    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)\n\n"
+                        "train_loader = make_loader(train_set, 64, True)\n"
+                        "val_loader = make_loader(val_set, 1000, False)\n"
+                        "print(len(train_loader), 'training batches')"),
+            "to-vectors": "def to_vectors(images):\n    n = len(images)\n    return torch.reshape(images, (n, -1))",
+        },
+    },
+}

@@ -1,0 +1,38 @@
+ALTERNATIVES = {
+    "functional-pooling": {
+        "style": "F.max_pool2d in forward instead of an nn.MaxPool2d layer (PyTorch's own examples); "
+                 "parameters counted with a loop",
+        "answers": {
+            "poolnet": ("class PoolNet(nn.Module):\n"
+                        "    def __init__(self):\n"
+                        "        super().__init__()\n"
+                        "        self.conv1 = nn.Conv2d(3, 6, 5)\n"
+                        "        self.fc1 = nn.Linear(1176, 120)\n"
+                        "        self.fc2 = nn.Linear(120, 10)\n\n"
+                        "    def forward(self, x):\n"
+                        "        x = torch.nn.functional.max_pool2d(torch.sigmoid(self.conv1(x)), 2)\n"
+                        "        x = torch.sigmoid(self.fc1(torch.flatten(x, 1)))\n"
+                        "        return self.fc2(x)"),
+            "count-parameters": ("def count_parameters(model):\n"
+                                 "    total = 0\n"
+                                 "    for p in model.parameters():\n"
+                                 "        total += p.numel()\n"
+                                 "    return total"),
+        },
+    },
+    "sequential-pooling": {
+        "style": "an nn.Sequential of conv, sigmoid, pool, flatten; numel via math.prod",
+        "answers": {
+            "poolnet": ("class PoolNet(nn.Module):\n"
+                        "    def __init__(self):\n"
+                        "        super().__init__()\n"
+                        "        self.features = nn.Sequential(nn.Conv2d(3, 6, 5), nn.Sigmoid(), nn.MaxPool2d(2), nn.Flatten())\n"
+                        "        self.classifier = nn.Sequential(nn.Linear(6 * 14 * 14, 120), nn.Sigmoid(), nn.Linear(120, 10))\n\n"
+                        "    def forward(self, x):\n"
+                        "        return self.classifier(self.features(x))"),
+            "count-parameters": ("import math\n\n"
+                                 "def count_parameters(model):\n"
+                                 "    return sum(math.prod(p.shape) for p in model.parameters())"),
+        },
+    },
+}

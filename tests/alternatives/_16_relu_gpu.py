@@ -1,0 +1,37 @@
+ALTERNATIVES = {
+    "functional": {
+        "style": "F.max_pool2d and torch.relu in forward, no pooling layer; torch.device for the device",
+        "answers": {
+            "cnn": ("class CNN(nn.Module):\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.conv1 = nn.Conv2d(3, 10, 5)\n"
+                    "        self.conv2 = nn.Conv2d(10, 20, 5)\n"
+                    "        self.fc1 = nn.Linear(500, 120)\n"
+                    "        self.fc2 = nn.Linear(120, 10)\n\n"
+                    "    def forward(self, x):\n"
+                    "        x = F.max_pool2d(torch.relu(self.conv1(x)), 2)\n"
+                    "        x = F.max_pool2d(torch.relu(self.conv2(x)), kernel_size=2, stride=2)\n"
+                    "        x = x.view(-1, 20 * 5 * 5)\n"
+                    "        return self.fc2(torch.relu(self.fc1(x)))"),
+            "device": ("device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')\n"
+                       "model = CNN()\n"
+                       "model.to(device)"),
+        },
+    },
+    "sequential": {
+        "style": "conv blocks in nn.Sequential with nn.ReLU modules",
+        "answers": {
+            "cnn": ("class CNN(nn.Module):\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.features = nn.Sequential(\n"
+                    "            nn.Conv2d(3, 10, 5), nn.ReLU(), nn.MaxPool2d(2, 2),\n"
+                    "            nn.Conv2d(10, 20, 5), nn.ReLU(), nn.MaxPool2d(2, 2),\n"
+                    "        )\n"
+                    "        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(500, 120), nn.ReLU(), nn.Linear(120, 10))\n\n"
+                    "    def forward(self, x):\n"
+                    "        return self.classifier(self.features(x))"),
+        },
+    },
+}

@@ -1,0 +1,32 @@
+"""Correct answers written in other styles than the instructor's
+(tests/alternatives/) earn full marks: the checks judge behaviour, not the
+shape of the code. Graded in the one shared class (conftest.graded_course)."""
+import re
+
+import pytest
+
+from course.grader import instructor
+from tests.alternatives import count_answers
+from tests.conftest import alternative_student, selected_alternatives
+
+pytestmark = pytest.mark.grading
+
+ALTERNATIVES = [(step, name, a) for step, alts in selected_alternatives().items() for name, a in alts.items()]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("step,name,alternative", ALTERNATIVES, ids=[f"{s}-{n}" for s, n, _ in ALTERNATIVES])
+def test_alternative_earns_full_marks(graded_course, step, name, alternative):
+    root, _ = graded_course
+    results = instructor.cell_results(root, step, alternative_student(step, name))
+    assert results, f"{step}: the alternative {name} was not graded"
+    lost = {grade_id: ANSI.sub("", output)[-800:] for grade_id, (score, max_score, output) in results.items()
+            if score != max_score}
+    assert not lost, f"{step} {name} ({alternative['style']}) lost points in: {lost}"
+
+
+def test_every_image_step_has_three_alternative_answers():
+    from tests.alternatives import all_alternatives
+
+    for step, alternatives in all_alternatives().items():
+        assert count_answers({step: alternatives}) >= 3, f"{step}: fewer than 3 alternative answers"
