@@ -50,3 +50,32 @@ def test_messages_name_the_type_of_a_kernel_object(check, variables, says):
     message = run_check(check, types.SimpleNamespace(**variables), REPO)
     assert message is not None and says in message, message
     assert "Remote" not in message
+
+
+def _per_class(divide_by):
+    def per_class_accuracy(model, loader, device):
+        right, labels_seen, predicted_seen, n = torch.zeros(10), torch.zeros(10), torch.zeros(10), 0
+        with torch.no_grad():
+            for x, y in loader:
+                p = model(x).argmax(1)
+                for c in range(10):
+                    right[c] += ((p == c) & (y == c)).sum()
+                    labels_seen[c] += (y == c).sum()
+                    predicted_seen[c] += (p == c).sum()
+                n += len(y)
+        return (right / {"all": torch.full((10,), float(n)), "predictions": predicted_seen.clamp(min=1),
+                         "nothing": torch.ones(10)}[divide_by]).tolist()
+    return per_class_accuracy
+
+
+@pytest.mark.parametrize("divide_by,hint", [
+    ("all", "not by all images"),
+    ("predictions", "not by how often the model predicted it"),
+    ("nothing", "divide by how many images of that class there are"),
+])
+def test_per_class_hint_names_the_slip_made(divide_by, hint):
+    message = run_check("17_cnn_cifar10::test_per_class_accuracy",
+                        types.SimpleNamespace(per_class_accuracy=_per_class(divide_by)), REPO)
+    assert message is not None and hint in message, message
+    others = {"all": "not by all images", "predictions": "not by how often"}
+    assert all(h not in message for d, h in others.items() if d != divide_by), message

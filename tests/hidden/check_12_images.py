@@ -52,6 +52,9 @@ def test_loaders(nb):
     assert train_loader.batch_size == 64, f"train_loader should make batches of 64, found {train_loader.batch_size}"
     assert is_instance(train_loader.sampler, RandomSampler), (
         "train_loader should shuffle the training images (shuffle=True): found them in the same order every epoch")
+    assert not is_instance(val_loader.sampler, RandomSampler), (
+        "val_loader should not shuffle: validation images in a fixed order make the picture grids and "
+        "per-image results the same every run (leave shuffle at its default, False)")
     # One batch, made in the kernel; only it comes back.
     xb, _ = run_beside(val_loader, first_item)
     assert xb.shape[1:] == (1, 28, 28), (

@@ -12,6 +12,14 @@ MISTAKES = {
         )},
         "fails": {"check-loaders": "should shuffle the training images"},
     },
+    # Both loaders shuffled, though the text asks for a validation loader in a fixed order.
+    "val-shuffled": {
+        "answers": {"loaders": (
+            "train_loader = DataLoader(train_set, batch_size=64, shuffle=True)\n"
+            "val_loader = DataLoader(val_set, batch_size=1000, shuffle=True)"
+        )},
+        "fails": {"check-loaders": "val_loader should not shuffle"},
+    },
     # flatten() without a start dimension: one long vector for the whole batch.
     "flatten-everything": {
         "answers": {"to-vectors": "def to_vectors(images):\n    return images.flatten()"},
