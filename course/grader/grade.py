@@ -479,7 +479,9 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
         start(slot)
     pending = list(tasks)
     results = {}
-    bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
+    # On a terminal, a bar; elsewhere (a CI log) no bar, which would fill it with carriage returns.
+    bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=None if progress else True,
+               dynamic_ncols=True)
 
     killed = set()
     deaths = 0
@@ -499,6 +501,8 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
             bar.update(1)
         results[(result.step, result.student)] = result
         bar.set_postfix_str(f"{result.student} {result.status}", refresh=True)
+        if progress:
+            bar.write(progress_line(result, len(results), len(tasks)), file=sys.stderr)
 
     try:
         while len(results) < len(tasks):
@@ -564,14 +568,24 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
 
 # -- reporting -------------------------------------------------------------------
 
+def summary_row(r):
+    """One submission's columns, in the summary and in grading's progress lines."""
+    score = f"{r.score:g} / {r.max_score:g}" if r.score is not None else "-"
+    return (r.step, r.student, score, r.status, f"{r.seconds:.0f}", r.message)
+
+
+def progress_line(r, done, total):
+    """The line grading prints as a submission is done, the done-th of total."""
+    step, student, score, status, seconds, message = summary_row(r)
+    return f"[{done}/{total}] {step}  {student}  {score}  {status}  {seconds} s" + (f"  {message}" if message else "")
+
+
 def format_summary(results):
     """One line per submission: step, student, score/max, status, message."""
     if not results:
         return "No submissions to grade."
     rows = [("step", "student", "score", "status", "seconds", "message")]
-    for r in results:
-        score = f"{r.score:g} / {r.max_score:g}" if r.score is not None else "-"
-        rows.append((r.step, r.student, score, r.status, f"{r.seconds:.0f}", r.message))
+    rows += [summary_row(r) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     counts = {}
@@ -621,7 +635,7 @@ def add_arguments(parser):
     parser.add_argument("--export", metavar="CSV", help="then export all grades to this CSV file")
     parser.add_argument("--log-dir", metavar="DIR",
                         help="keep the worker logs here (default: a temp folder, kept only if something failed)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no line per graded notebook")
 
 
 def main(args):
