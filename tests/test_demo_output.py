@@ -26,9 +26,10 @@ def demo(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "COURSE_DB_URL"}  # its own SQLite gradebook
     env["COURSE_EXCHANGE"] = str(root / "exchange")
     run = subprocess.run([sys.executable, "-m", "course", "demo", STEP], cwd=root, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200)
-    assert run.returncode == 0, run.stdout
-    return root, run.stdout
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1200)
+    out = run.stdout.decode()  # as bytes: text=True would turn each "\r" into "\n"
+    assert run.returncode == 0, out
+    return root, out
 
 
 @pytest.mark.grading
