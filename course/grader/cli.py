@@ -7,15 +7,18 @@
     export    the gradebook as CSV, with nbgrader's exporter
 """
 import argparse
+import os
 import shutil
 import sys
 import time
 import warnings
+from pathlib import Path
 
 from course import find_course_root
-from course.grader import instructor, loop
+from course.grader import grade, instructor, loop
 
 DEMO_STUDENTS = ("demo-reference", "demo-untouched")
+REPO = Path(__file__).resolve().parents[2]  # the course's repository: its Makefile, deploy/
 
 
 def cmd_release(args):
@@ -44,22 +47,23 @@ def prepare_data():
 def cmd_demo(args):
     """Release every step, then have two demo students fetch and submit
     through the exchange: one hands in the instructor's solutions, one the
-    untouched notebook. Collect, autograde, write feedback, print scores."""
+    untouched notebook. Collect, autograde, write feedback, print scores
+    and what to look at next."""
     root = find_course_root()
     steps = args.steps or instructor.assignments(root)
     workspace = root / "demo-students"
     shutil.rmtree(workspace, ignore_errors=True)
 
+    start = time.perf_counter()
     submissions = instructor.demo_submissions(root, steps, *DEMO_STUDENTS)
     data_problems = prepare_data()
-    start = time.perf_counter()
-    failures = loop.run_loop(root, submissions, workspace, steps)
+    failures = loop.run_loop(root, submissions, workspace, steps, progress=True)
     seconds = time.perf_counter() - start
 
     print()
     print(instructor.format_scores(instructor.scores(root, steps), list(DEMO_STUDENTS)))
-    print(f"\n{len(steps)} steps x {len(DEMO_STUDENTS)} students graded in {seconds:.0f} s. "
-          f"Feedback: {root / 'feedback'}")
+    print(f"\n{len(steps)} steps x {len(DEMO_STUDENTS)} students in {seconds:.0f} s.")
+    print(next_steps(root, steps))
     if data_problems:
         print(f"\nNOTE: {data_problems} dataset(s) were not ready (above), so the image steps could not "
               "run and their reference scores are low. Point COURSE_DATA_DIR at a provisioned data "
@@ -69,6 +73,44 @@ def cmd_demo(args):
         for student, error in students.items():
             print(f"FAILED to grade {step} for {student}:\n{error}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def next_steps(root, steps):
+    """What to look at after the demo: a feedback page, the course as a
+    student sees it (the local JupyterHub's own users, from its script), and
+    the command that grades a real class."""
+    lines = ["", "What next:"]
+    pages = [root / "feedback" / student / step / f"{step}.html" for student in DEMO_STUDENTS for step in steps]
+    page = next((p for p in pages if p.is_file()), None)
+    if page:
+        lines.append(f"  Feedback, as a student gets it (open in a browser): {page.as_uri()}")
+        lines.append(f"    every student's: {root / 'feedback'}/<student>/<step>/<step>.html")
+    else:
+        lines.append(f"  No feedback page was written in {root / 'feedback'} (see the failures below).")
+    hub_script = REPO / "deploy" / "jupyterhub" / "demo.py"
+    if hub_script.is_file():
+        hub = _load(hub_script)
+        make = "make" if Path.cwd().resolve() == REPO else f"make -C {REPO}"
+        student = hub.STUDENTS[0]
+        port = os.environ.get("COURSE_HUB_PORT", "8000")  # demo.py's default port
+        lines.append(f"  The course as a student sees it: `{make} hub` (as root: it makes the demo's users), "
+                     f"then open http://127.0.0.1:{port}/ and log in as {student}, password {hub.password(student)}")
+    python = sys.executable
+    if Path(python).is_relative_to(Path.cwd()):
+        python = os.path.relpath(python)
+    lines.append(f"  Grade a real class (every submission in submitted/, one worker per CPU): "
+                 f"{python} -m course grade all -j {grade.default_jobs()}   (--help: limits, shards, export)")
+    return "\n".join(lines)
+
+
+def _load(path):
+    """A script that is not in a package (deploy/jupyterhub/demo.py), as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def cmd_data(args):
@@ -103,8 +145,6 @@ def main(argv=None):
     sub.add_argument("--training-only", metavar="DEST",
                      help="make DEST a data root without the test sets, for students' notebooks")
     sub.set_defaults(func=cmd_data)
-    from course.grader import grade
-
     grade.register(commands)
     args = parser.parse_args(argv)
     return args.func(args) or 0

@@ -176,20 +176,6 @@ def collect(root, steps):
         _check(api.collect(step, update=True), f"collect {step}")
 
 
-def hand_out_and_collect(root, submissions, workspace, steps):
-    """Release `steps`; each student fetches, answers and submits through the
-    exchange; the instructor collects. `submissions` = {student: {step: answer}},
-    where `answer(fetched_notebook)` returns the notebook the student hands in."""
-    generate_release(root, steps)
-    publish(root, steps)
-    for student, notebooks in submissions.items():
-        for step, answer in notebooks.items():
-            path = fetch(root, student, step, Path(workspace) / student)
-            nbformat.write(answer(nbformat.read(path, as_version=4)), path)
-            submit(root, student, step, Path(workspace) / student)
-    collect(root, steps)
-
-
 # -- results ---------------------------------------------------------------------
 
 def scores(root, steps=None):

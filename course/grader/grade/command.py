@@ -32,6 +32,7 @@ from course.grader import instructor, preflight
 from course.grader.grade.gradebook import Limits, effective_limits, export_grades, grading_config
 from course.grader.grade.plan import default_jobs, detect_gpus, parse_shard
 from course.grader.grade.pool import grade
+from course.grader.grade.submission import summary_row
 
 
 def format_summary(results):
@@ -39,9 +40,7 @@ def format_summary(results):
     if not results:
         return "No submissions to grade."
     rows = [("step", "student", "score", "status", "seconds", "message")]
-    for r in results:
-        score = f"{r.score:g} / {r.max_score:g}" if r.score is not None else "-"
-        rows.append((r.step, r.student, score, r.status, f"{r.seconds:.0f}", r.message))
+    rows += [summary_row(r) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     counts = {}
@@ -68,7 +67,7 @@ def add_arguments(parser):
     parser.add_argument("--export", metavar="CSV", help="then export all grades to this CSV file")
     parser.add_argument("--log-dir", metavar="DIR",
                         help="keep the worker logs here (default: a temp folder, kept only if something failed)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no line per graded notebook")
 
 
 def main(args):

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -15,7 +16,7 @@ from course.grader.grade.gradebook import effective_limits, grading_config, make
 from course.grader.grade.plan import (
     default_jobs, hard_limit, schedule, shard_of, submitted_students, threads_per_worker, worker_devices,
 )
-from course.grader.grade.submission import Result, grade_submission
+from course.grader.grade.submission import Result, grade_submission, progress_line
 
 
 def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results):
@@ -62,9 +63,10 @@ class _Slot:
 class _Pool:
     """The parent's side of one grading run."""
 
-    def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar):
+    def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar, progress):
         self.root, self.limits, self.feedback, self.log_dir = root, limits, feedback, log_dir
         self.threads, self.kill_after, self.bar, self.jobs = threads, kill_after, bar, jobs
+        self.progress = progress
         self.context = multiprocessing.get_context("spawn")
         self.results_queue = self.context.Queue()
         self.pending = list(tasks)
@@ -100,6 +102,8 @@ class _Pool:
             self.bar.update(1)
         self.results[(result.step, result.student)] = result
         self.bar.set_postfix_str(f"{result.student} {result.status}", refresh=True)
+        if self.progress:
+            self.bar.write(progress_line(result, len(self.results), self.total), file=sys.stderr)
 
     def hand_out(self):
         for slot in self.slots:
@@ -200,9 +204,11 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     log_dir.mkdir(parents=True, exist_ok=True)
     if kill_after is None:
         kill_after = hard_limit(effective_limits(config).notebook_timeout)
-    bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
+    # On a terminal, a bar; elsewhere (a CI log) no bar, which would fill it with carriage returns.
+    bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=None if progress else True,
+               dynamic_ncols=True)
     results = _Pool(root, tasks, jobs, worker_devices(jobs, gpus), threads_per_worker(jobs), limits,
-                    feedback, log_dir, kill_after, bar).run()
+                    feedback, log_dir, kill_after, bar, progress).run()
 
     ordered = [results[(t[0], t[1])] for t in sorted(tasks, key=lambda t: (t[0], t[1]))]
     if not keep_logs and not any(r.failed for r in ordered):

@@ -30,6 +30,18 @@ class Result:
         return self.status == "failed"
 
 
+def summary_row(r):
+    """One submission's columns, in the summary and in grading's progress lines."""
+    score = f"{r.score:g} / {r.max_score:g}" if r.score is not None else "-"
+    return (r.step, r.student, score, r.status, f"{r.seconds:.0f}", r.message)
+
+
+def progress_line(r, done, total):
+    """The line grading prints as a submission is done, the done-th of total."""
+    step, student, score, status, seconds, message = summary_row(r)
+    return f"[{done}/{total}] {step}  {student}  {score}  {status}  {seconds} s" + (f"  {message}" if message else "")
+
+
 def limit_notes(notebook_path):
     """[(ename, grade_id or cell number, message)] for the limit errors that
     LimitedExecute wrote into an autograded notebook."""
