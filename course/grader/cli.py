@@ -62,7 +62,7 @@ def cmd_demo(args):
 
     print()
     print(instructor.format_scores(instructor.scores(root, steps), list(DEMO_STUDENTS)))
-    print(f"\n{len(steps)} steps x {len(DEMO_STUDENTS)} students in {seconds:.0f} s.")
+    print(f"\n{len(steps)} step{'s' * (len(steps) != 1)} x {len(DEMO_STUDENTS)} students in {seconds:.0f} s.")
     print(next_steps(root, steps))
     if data_problems:
         print(f"\nNOTE: {data_problems} dataset(s) were not ready (above), so the image steps could not "

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.utils import is_solution
-from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 # nbgrader runs `alembic` (for the gradebook) and Jupyter kernels as
