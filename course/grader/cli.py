@@ -5,6 +5,7 @@
     data      provision and verify the datasets in the data root ($COURSE_DATA_DIR)
     grade     autograde a class in parallel, with limits and feedback (course/grader/grade.py)
     export    the gradebook as CSV, with nbgrader's exporter
+    report    where the class tripped: failures per check, as HTML and CSV (course/grader/report/)
 """
 import argparse
 import shutil
@@ -103,9 +104,10 @@ def main(argv=None):
     sub.add_argument("--training-only", metavar="DEST",
                      help="make DEST a data root without the test sets, for students' notebooks")
     sub.set_defaults(func=cmd_data)
-    from course.grader import grade
+    from course.grader import grade, report
 
     grade.register(commands)
+    report.register(commands)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 
