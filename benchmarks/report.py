@@ -2,6 +2,7 @@
 
     python benchmarks/report.py                        # 300 students, every step, SQLite
     python benchmarks/report.py --students 50 --steps 01_tensors 05_loss
+    python benchmarks/report.py --postgres             # a throwaway local PostgreSQL server
     python benchmarks/report.py --db-url postgresql://user:pw@host/bench   # an empty database
 
 Builds a throwaway course: the steps' assignments, notebooks and graded cells
@@ -118,8 +119,19 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--steps", nargs="*", help="default: every step")
     parser.add_argument("--db-url", help="an empty gradebook database (default: SQLite in the temp course)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL server here (tests/classroom.py) for the gradebook")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic course and its report")
     args = parser.parse_args(argv)
+    if args.postgres:
+        from tests import classroom
+
+        server = classroom.PostgresServer(classroom.postgres_bindir())
+        server.start()
+        try:
+            return main([a for a in (argv or sys.argv[1:]) if a != "--postgres"] + ["--db-url", server.url])
+        finally:
+            server.stop()
 
     steps = args.steps or instructor.assignments(REPO)
     rng = random.Random(18)
