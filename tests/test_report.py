@@ -219,3 +219,21 @@ def test_each_catalogued_mistake_is_its_own_kind(class_report):
                 labels.setdefault((step, grade_id), []).append(found[0].label)
     for (step, grade_id), seen in labels.items():
         assert len(set(seen)) == len(seen), f"{step} {grade_id}: two mistakes fall into one kind: {seen}"
+
+
+@pytest.mark.grading
+def test_the_command_writes_the_same_report(class_report, steps, tmp_path):
+    """`python -m course report STEP ... --out DIR`, run in the course directory."""
+    import subprocess
+    import sys
+
+    root, out, _ = class_report
+    done = subprocess.run([sys.executable, "-m", "course", "report", *steps, "--out", str(tmp_path)],
+                          cwd=root, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"Report on {len(steps)} steps" in done.stdout
+    assert (tmp_path / "checks.csv").read_text() == (out / "checks.csv").read_text()
+    assert (tmp_path / "index.html").stat().st_size > 10_000
+    refused = subprocess.run([sys.executable, "-m", "course", "report", "no_such_step"], cwd=root,
+                             capture_output=True, text=True, timeout=600)
+    assert refused.returncode == 2 and "Unknown steps: no_such_step" in refused.stderr

@@ -38,8 +38,10 @@ def _pyplot():
 
 
 def chart_points_lost(ordered):
-    """Points lost per submission, per step, the worst first."""
+    """Points lost per submission, per step, the worst first (steps nobody
+    has handed in yet are left out)."""
     plt = _pyplot()
+    ordered = [s for s in ordered if s.submitted]
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(ordered) + 1))
     lost = [s.points_lost / s.submitted if s.submitted else 0 for s in ordered]
     ax.barh([s.step for s in ordered][::-1], lost[::-1], color="#c0504d")

@@ -7,7 +7,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from course.grader.report import kinds as kinds_
+from course.grader.report.kinds import group
 from course.grader.report.read import ClassData
 
 CSV_COLUMNS = ("step", "grade_id", "points", "submitted", "passed", "failed", "limit",
@@ -78,7 +78,7 @@ def summarise(data: ClassData, max_examples=2):
                 summary.limit += result.limit
                 message = f"{result.ename}: {result.message}" if result.ename else "(no error shown: partial credit)"
                 failures.append((hide(message), hide(result.answer)))
-            summary.kinds = kinds_.group(failures, max_examples)
+            summary.kinds = group(failures, max_examples)
             checks.append(summary)
         max_score = sum(c.points for c in step.checks)
         scores = [sub.score for sub in submissions]
