@@ -20,7 +20,7 @@ import pytest
 from course.grader import instructor
 from tests.conftest import REPO
 from tests.mistakes import all_mistakes
-from tests.test_hub_e2e import (INSTRUCTOR, OTHER_STUDENT, STEP, STUDENT, Browser, as_user, browsers,  # noqa: F401
+from tests.test_hub_e2e import (INSTRUCTOR, OTHER_STUDENT, STEP, STUDENT, as_user, browsers,  # noqa: F401
                                 hub, pytestmark)
 
 MISTAKE = all_mistakes()[STEP]["integer-tensors"]
