@@ -5,6 +5,7 @@
     data      provision and verify the datasets in the data root ($COURSE_DATA_DIR)
     grade     autograde a class in parallel, with limits and feedback (course/grader/grade.py)
     export    the gradebook as CSV, with nbgrader's exporter
+    report    where the class tripped: failures per check, as HTML and CSV (course/grader/report/)
 """
 import argparse
 import os
@@ -15,7 +16,7 @@ import warnings
 from pathlib import Path
 
 from course import find_course_root
-from course.grader import grade, instructor, loop
+from course.grader import grade, instructor, loop, report
 
 DEMO_STUDENTS = ("demo-reference", "demo-untouched")
 REPO = Path(__file__).resolve().parents[2]  # the course's repository: its Makefile, deploy/
@@ -35,10 +36,10 @@ def prepare_data():
 
     from course import data
 
-    report = io.StringIO()
-    problems = data.provision(out=report)
+    out = io.StringIO()
+    problems = data.provision(out=out)
     if problems:
-        print(report.getvalue(), file=sys.stderr)
+        print(out.getvalue(), file=sys.stderr)
     else:
         print(f"datasets ready in {data.data_root()}")
     return problems
@@ -146,6 +147,7 @@ def main(argv=None):
                      help="make DEST a data root without the test sets, for students' notebooks")
     sub.set_defaults(func=cmd_data)
     grade.register(commands)
+    report.register(commands)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 

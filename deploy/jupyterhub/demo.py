@@ -349,6 +349,7 @@ def start(state, port, prefix, steps):
         "port": port,
         "hub_port": free_port(),
         "proxy_api_port": free_port(),
+        "report_port": free_port(),  # the class report service (jupyterhub_config.py)
         "users": {"instructors": {n: password(n) for n in instructors},
                   "students": {n: password(n) for n in students}},
     }

@@ -185,3 +185,39 @@ def prepare_user(spawner):
 
 
 c.Spawner.pre_spawn_hook = prepare_user
+
+
+# -- the class report, for instructors only (docs/report.md) ------------------------
+
+# `python -m course report` as a service: /services/class-report/ shows the
+# report of the course directory, regenerated after each grading run. It runs
+# as the instructor who owns the course directory, on loopback.
+REPORT_SERVICE = "class-report"
+REPORT_PORT = SETTINGS.get("report_port", 8002)
+c.JupyterHub.services = [{
+    "name": REPORT_SERVICE,
+    "url": f"http://127.0.0.1:{REPORT_PORT}",
+    "command": [PYTHON, "-m", "course.grader.report.service", "--course", COURSE_DIR,
+                "--port", str(REPORT_PORT)],
+    "user": SETTINGS.get("instructor", INSTRUCTORS[0] if INSTRUCTORS else ""),
+    "cwd": COURSE_DIR,
+    "environment": {
+        **SETTINGS.get("environment", {}),
+        "COURSE_ID": COURSE_ID,
+        "COURSE_EXCHANGE": EXCHANGE,
+        "PATH": os.pathsep.join([os.path.dirname(PYTHON), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "PYTHONWARNINGS": "ignore",
+        "MPLBACKEND": "Agg",
+    },
+    # The page checks the visitor's groups: its login token may read them.
+    "oauth_client_allowed_scopes": ["read:users:groups!user"],
+    "oauth_no_confirm": True,
+    "display": True,
+}]
+# Only instructors may open the service; the hub answers anyone else with 403.
+c.JupyterHub.load_roles = [{
+    "name": "class-report-readers",
+    "description": "Open the class report (the class-report service)",
+    "groups": ["instructors"],
+    "scopes": [f"access:services!service={REPORT_SERVICE}"],
+}]
