@@ -35,6 +35,9 @@ sys.path.insert(0, str(REPO))
 from course.grader import instructor  # noqa: E402
 from course.grader.report import make_report  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from record import record  # noqa: E402
+
 MESSAGES = [  # (how often, ename, message made from a random number generator)
     (5, "CheckFailed", lambda r: f"expected [1.0, 9.0], found [1.0, {r.choice([5, 13, 7, 11])}.0]"),
     (3, "CheckFailed", lambda r: "x1 should hold floats (torch.float32), found torch.int64"),
@@ -154,6 +157,8 @@ def main(argv=None):
         load = os.getloadavg()[0]
         print(f"report: {seconds:.1f} s for {len(outcome)} submissions "
               f"(target: under 60 s; load average {load:.1f}) -> {out / 'index.html'}")
+        record("report", {"seconds": round(seconds, 1), "submissions": len(outcome)},
+               setting=f"{len(students)} students x {len(steps)} steps, {db_url.split(':', 1)[0]}")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
