@@ -142,3 +142,24 @@ def test_patched_probes_do_not_reach_the_kernel_side(judge, kernel_side, monkeyp
 def test_a_module_never_sent_is_an_error(kernel_side):
     with pytest.raises(LookupError, match="never sent"):
         kernel_side["decode"](("function", "course.grader.in_kernel.probes", "held_ids", None))
+
+
+def test_numbers_of_numpy_and_subclasses_cross_as_plain_numbers(kernel_side):
+    """A per-class accuracy counted in NumPy is a list of np.float64 (a float
+    subclass): it must reach the judge as plain floats, loadable with
+    weights_only, not fail the student's correct answer."""
+    import enum
+    import io
+
+    import numpy as np
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    answer = [np.float64(0.5), np.int64(2), np.bool_(True), Level.HIGH, True, 1.5]
+    buffer = io.BytesIO()
+    torch.save(kernel_side["encode"](answer), buffer)
+    kind, items = torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)
+    values = [value for _, value in items]
+    assert kind == "list" and values == [0.5, 2, True, 3, True, 1.5]
+    assert [type(v) for v in values] == [float, int, bool, int, bool, float]

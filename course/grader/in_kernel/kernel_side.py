@@ -28,9 +28,12 @@ def _handle(obj):
     return ("handle", key, mro, callable(obj))
 
 
+PLAIN = (bool, int, float, complex, str)
+
+
 def encode(obj, depth=0):
     """A value the judge can load safely, or a handle to the object here."""
-    if obj is None or isinstance(obj, (bool, int, float, complex, str, torch.dtype, torch.device, torch.Size)):
+    if obj is None or type(obj) in PLAIN or isinstance(obj, (torch.dtype, torch.device, torch.Size)):
         return ("value", obj)
     if isinstance(obj, torch.Tensor):
         grad = obj.grad.detach().cpu().clone() if obj.grad is not None else None
@@ -45,6 +48,8 @@ def encode(obj, depth=0):
             return ("value", obj.item())
     except ImportError:
         pass
+    if isinstance(obj, PLAIN):  # a subclass of one: only its plain value crosses (weights_only loads no class)
+        return ("value", next(t for t in PLAIN if isinstance(obj, t))(obj))
     if depth < 4 and isinstance(obj, (list, tuple)) and len(obj) <= MAX_ITEMS and type(obj) in (list, tuple):
         return (type(obj).__name__, [encode(x, depth + 1) for x in obj])
     if depth < 4 and type(obj) is dict and len(obj) <= MAX_ITEMS and all(isinstance(k, (str, int)) for k in obj):
