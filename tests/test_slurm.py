@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grader.grade import read_grades_csv
+from course.grader.grade import read_grades_csv, shard_of
 from tests import classroom
 from tests.test_gradebook_postgres import postgres  # noqa: F401 (the PostgreSQL server fixture)
 
@@ -132,7 +132,7 @@ class SlurmCluster:
         self._daemon("munged", "munged", "--foreground", f"--socket={self.socket}", f"--key-file={key / 'munge.key'}",
                      f"--pid-file={self.dir / 'munge' / 'munged.pid'}", f"--seed-file={key / 'munged.seed'}",
                      f"--log-file={self.dir / 'log' / 'munged.log'}")
-        self._wait(lambda: self.socket.exists(), 20, "munged's socket")
+        self.wait(lambda: self.socket.exists(), 20, "munged's socket")
         # This machine's CPUs and memory, as slurmd sees them (a node that
         # claims more than it has is drained).
         node = dict(item.split("=", 1) for item in self.run("slurmd", "-C").split()[:7] if "=" in item)
@@ -169,11 +169,12 @@ PartitionName=grading Nodes=localhost Default=YES MaxTime=INFINITE State=UP
             (self.dir / folder).mkdir()
         self._daemon("slurmctld", "slurmctld", "-D", "-f", str(self.conf))
         self._daemon("slurmd", "slurmd", "-D", "-f", str(self.conf), "-N", "localhost")
-        self._wait(lambda: self.run("sinfo", "-h", "-o", "%T", check=False).strip() == "idle", 60, "the node idle")
+        self.wait(lambda: self.run("sinfo", "-h", "-o", "%T", check=False).strip() == "idle", 60, "the node idle")
         self.cpus = int(node["CPUs"])
         return self
 
-    def _wait(self, ready, seconds, what):
+    def wait(self, ready, seconds, what):
+        """Until ready(), or fail (with the daemons' logs) after `seconds` or if a daemon exits."""
         deadline = time.monotonic() + seconds
         while not ready():
             for name, process in self.daemons:
@@ -201,7 +202,7 @@ PartitionName=grading Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         return dict(item.split("=", 1) for item in out.splitlines()[0].split() if "=" in item)
 
     def wait_done(self, *ids, seconds):
-        self._wait(lambda: not self.jobs(*ids), seconds, f"end of jobs {', '.join(ids)}")
+        self.wait(lambda: not self.jobs(*ids), seconds, f"end of jobs {', '.join(ids)}")
 
     def stop(self):
         try:
@@ -262,25 +263,21 @@ def submit(cluster, env, steps):
     return array, finish, run_dir
 
 
-def wait_for(ready, seconds, what, cluster):
-    deadline = time.monotonic() + seconds
-    while not ready():
-        assert time.monotonic() < deadline, f"no {what} after {seconds} s\n{cluster.logs()}"
-        time.sleep(1)
-
-
 def started(log):
     """The submissions a grading worker's log says it started, in order."""
     return re.findall(r"^--- (\S+) (\S+)$", log.read_text(), re.M) if log.is_file() else []
 
 
-def gradebook_census(db_url):
-    """(submissions per (step, student), grades per (submitted notebook, cell)), as Counters."""
+def gradebook_census(db_url, students):
+    """The rows of these students, as Counters: submissions per (step,
+    student), grades per (submitted notebook, cell)."""
     from nbgrader.api import Gradebook, Grade, SubmittedAssignment
 
     with Gradebook(db_url, os.environ.get("COURSE_ID", "pytorch-baby-steps")) as gb:
-        submissions = Counter((s.assignment.name, s.student_id) for s in gb.db.query(SubmittedAssignment))
-        grades = Counter((g.notebook_id, g.cell_id) for g in gb.db.query(Grade))
+        submissions = Counter((s.assignment.name, s.student_id) for s in gb.db.query(SubmittedAssignment)
+                              if s.student_id in students)
+        grades = Counter((g.notebook_id, g.cell_id) for g in gb.db.query(Grade)
+                         if g.notebook.assignment.student_id in students)
     return submissions, grades
 
 
@@ -313,11 +310,11 @@ def test_array_grades_like_one_machine_and_survives_a_killed_task(cluster, postg
     # Kill task 1 in the middle of its shard: once its worker has recorded
     # one submission and started the next.
     log = run_dir / "shard-1" / "worker-0.log"
-    wait_for(lambda: len(started(log)) >= 2, 900, "second submission in task 1", cluster)
+    cluster.wait(lambda: len(started(log)) >= 2, 900, "second submission in task 1")
     assert cluster.jobs(f"{array}_1").get(f"{array}_1") == "RUNNING"
-    shard_1 = {s for s in sorted(CLASS)[1::2]}
-    before, _ = gradebook_census(postgres.url)
-    recorded_before = sorted(k for k in before if k[1] in shard_1)
+    before, _ = gradebook_census(postgres.url, shard_of(sorted(CLASS), 1, 2))
+    recorded_before = sorted(before)
+    assert recorded_before  # task 1 has written to the gradebook: this is the middle of its shard
     cluster.run("scontrol", "requeue", f"{array}_1")
     cluster.wait_done(array, finish, seconds=1800)
     array_seconds = time.monotonic() - start
@@ -332,7 +329,7 @@ def test_array_grades_like_one_machine_and_survives_a_killed_task(cluster, postg
     # Nothing lost: every score as on one machine, cell by cell.
     assert scores(postgres.url, CLASS) == expected
     # Nothing counted twice: one submission per step and student, one grade per graded cell.
-    submissions, grades = gradebook_census(postgres.url)
+    submissions, grades = gradebook_census(postgres.url, CLASS)
     assert set(submissions) == {(step, s) for s, steps in CLASS.items() for step in steps}
     assert set(submissions.values()) == {1} and set(grades.values()) == {1}
     assert len(grades) == sum(len(cells) for cells in expected.values())
@@ -344,7 +341,7 @@ def test_array_grades_like_one_machine_and_survives_a_killed_task(cluster, postg
 
     print(f"\nSlurm: {notebooks} submissions of {len(CLASS)} students x {len(STEPS)} steps in 2 tasks "
           f"(1 CPU each) + 1 finish job: {array_seconds:.0f} s from sbatch to report, task 1 killed and requeued "
-          f"after recording {len(recorded_before)} of its submissions ({', '.join(map(' '.join, recorded_before))}); "
+          f"with {len(recorded_before)} of its 4 submissions in the gradebook ({', '.join(map(' '.join, recorded_before))}); "
           f"one machine, {cluster.cpus} workers: {alone_seconds:.0f} s. Same scores, cell by cell "
           f"(load {os.getloadavg()[0]:.1f})")
 
@@ -361,7 +358,7 @@ def test_finish_job_reports_a_task_that_failed_for_good(cluster, postgres, tmp_p
     env = grading_env(cluster, root, postgres.url, tmp_path)
     start = time.monotonic()
     array, finish, run_dir = submit(cluster, env, [step])
-    wait_for(lambda: started(run_dir / "shard-1" / "worker-0.log"), 900, "task 1 grading", cluster)
+    cluster.wait(lambda: started(run_dir / "shard-1" / "worker-0.log"), 900, "task 1 grading")
     cluster.run("scancel", f"{array}_1")
     cluster.wait_done(array, finish, seconds=900)
 

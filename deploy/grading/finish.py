@@ -88,7 +88,8 @@ def finish(root, run_dir, steps, shards):
                 print(f"  not graded: {step} {student}")
     if missed:
         print("Grade them again: `scontrol requeue <array job>_<task>` while Slurm remembers the task, "
-              "or python -m course grade STEP --student ID; then run this report again.")
+              "or `python -m course grade STEP --student ID`; then run this report again, in the course "
+              f"directory: {sys.executable} {Path(__file__).resolve()} {run_dir} --shards {shards} {' '.join(steps)}")
     problems = release_feedback(root, steps, config)
     for problem in problems:
         print(problem, file=sys.stderr)
