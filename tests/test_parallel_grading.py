@@ -230,21 +230,26 @@ def test_deploy_recipes_run_the_grading_command_on_shards():
         grade.add_arguments(parser)
         return parser.parse_args(argv[argv.index("grade") + 1:])
 
+    def grade_command(text):
+        """The `python -m course grade ...` command in a shell script."""
+        text = text.replace("\\\n", " ")
+        return next(part for line in text.splitlines() if not line.lstrip().startswith("#")
+                    for part in line.split(";") if "-m course grade" in part)
+
     yaml = pytest.importorskip("yaml")
     job = yaml.safe_load((REPO / "deploy/grading/k8s-grading-job.yaml").read_text())
     assert job["spec"]["completionMode"] == "Indexed"
     container = job["spec"]["template"]["spec"]["containers"][0]
     env = {e["name"]: e.get("value", "") for e in container["env"]}
-    assert int(env["SHARDS"]) == job["spec"]["completions"]
+    assert int(env["GRADE_SHARDS"]) == job["spec"]["completions"]
     for index in range(job["spec"]["completions"]):
-        args = parses(container["args"][0].removeprefix("exec "),
-                      {**env, "JOB_COMPLETION_INDEX": str(index)})
+        args = parses(grade_command(container["args"][0]), {**env, "JOB_COMPLETION_INDEX": str(index)})
         assert args.shard == (index, job["spec"]["completions"]) and args.steps == ["all"]
 
     script = (REPO / "deploy/grading/slurm-grade.sh").read_text()
-    command = script[script.index("exec .venv/bin/python"):].replace("\\\n", " ").split("\n")[0]
-    args = parses(command.removeprefix("exec "), {"STEPS": "all", "SLURM_ARRAY_TASK_ID": "2",
-                                                   "SLURM_ARRAY_TASK_COUNT": "4"})
-    assert args.shard == (2, 4)
-    out = subprocess.run(["bash", "-n", str(REPO / "deploy/grading/slurm-grade.sh")], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
+    args = parses(grade_command(script).replace("${GRADE_STEPS:-all}", "$GRADE_STEPS").replace('"${jobs[@]}"', ""),
+                  {"GRADE_STEPS": "all", "task": "2", "shards": "4"})
+    assert args.shard == (2, 4) and args.steps == ["all"]
+    for name in ("slurm-grade.sh", "slurm-finish.sh", "slurm-submit.sh"):
+        out = subprocess.run(["bash", "-n", str(REPO / "deploy/grading" / name)], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
