@@ -54,4 +54,36 @@ MISTAKES = {
             "check-zero-grad": "from all zeros the losses should be",
         },
     },
+    # The seed's own loss: 15 - product goes negative, and SGD drives the
+    # product past 15 towards infinity.
+    "seed-loss": {
+        "answers": {"loss": "def loss_fn(product):\n    return 15 - product"},
+        "fails": {
+            "check-loss": "a loss must never be negative",
+            "check-training": "should end within 0.001 of 15",
+        },
+    },
+    # Gradients add up across backward() calls unless cleared.
+    "lab-no-zero-grad": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
+            "for step in range(100):\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "my_sgd.zero_grad()"},
+    },
+    # Only var_1 is trained: the product still reaches 15, by var_1 alone.
+    "one-tensor-trained": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1], lr=3e-3)\n"
+            "for step in range(100):\n"
+            "    my_sgd.zero_grad()\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "my_sgd was not given var_2"},
+    },
 }

@@ -51,4 +51,9 @@ MISTAKES = {
         )},
         "fails": {"check-train-batches": "one update per batch"},
     },
+    # NumPy's float64 kept: the layer's float32 weights refuse it.
+    "float64-from-numpy": {
+        "answers": {"make-data": "x = torch.from_numpy(table[:, :4])\ny = torch.from_numpy(table[:, 4:])"},
+        "fails": {"check-data": "should hold float32 numbers"},
+    },
 }
