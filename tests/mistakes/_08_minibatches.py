@@ -54,6 +54,9 @@ MISTAKES = {
     # NumPy's float64 kept: the layer's float32 weights refuse it.
     "float64-from-numpy": {
         "answers": {"make-data": "x = torch.from_numpy(table[:, :4])\ny = torch.from_numpy(table[:, 4:])"},
-        "fails": {"check-data": "should hold float32 numbers"},
+        "fails": {
+            "check-data": "should hold float32 numbers",
+            "check-train-batches": "must have the same dtype, but got Double and Float",
+        },
     },
 }
