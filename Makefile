@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -c "import torch, torchvision; print('torch', torch.__version__, 'torchvision', torchvision.__version__)"
 	touch $@
 
-# `make demo STEPS="01_tensors 02_autograd"`: only those steps (a first look in minutes).
+# `make demo STEPS="01_tensors 02_bare_minimum"`: only those steps (a first look in minutes).
 demo: setup
 	$(PY) -m course demo $(STEPS)
 

@@ -2,7 +2,7 @@
 against `python -m course grade` with N workers, on the same class.
 
     python benchmarks/grading.py                  # every step, 4 students, N = the CPUs
-    python benchmarks/grading.py --students 8 --jobs 2 --steps 01_tensors 02_autograd
+    python benchmarks/grading.py --students 8 --jobs 2 --steps 01_tensors 02_bare_minimum
     make bench-grading                            # the same (BENCH_STUDENTS, BENCH_JOBS)
 
 Builds a throwaway course with K synthetic submissions per step (the

@@ -1,7 +1,7 @@
 """The report's run time on a large synthetic class: 300 students x 17 steps.
 
     python benchmarks/report.py                        # 300 students, every step, SQLite
-    python benchmarks/report.py --students 50 --steps 01_tensors 05_loss
+    python benchmarks/report.py --students 50 --steps 01_tensors 04_loss
     python benchmarks/report.py --postgres             # a throwaway local PostgreSQL server
     python benchmarks/report.py --db-url postgresql://user:pw@host/bench   # an empty database
 

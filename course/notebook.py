@@ -2,20 +2,35 @@
 import logging
 import os
 import random
+import sys
 import warnings
 
 
+def show_on_stdout(message, category, filename, lineno, file=None, line=None):
+    """Print a warning to stdout, as one line a student can read.
+
+    nbgrader scores a test cell that writes anything to stderr as 0, and
+    Python prints warnings to stderr; on stdout they stay visible and cost
+    nothing."""
+    print(f"{category.__name__}: {message}", file=sys.stdout)
+
+
 def prepare(seed=0):
-    """Make a notebook repeatable and quiet.
+    """Make a notebook repeatable, with its warnings visible but harmless.
 
     - Seeds Python's `random`, NumPy and PyTorch, so every run of the notebook
       (yours, and the autograder's) starts from the same random numbers.
-    - Silences warnings: nbgrader scores a test cell that writes to stderr
-      as 0, and a deprecation notice from a library is not the student's fault.
+    - Shows each warning once per place it comes from, on stdout (see
+      show_on_stdout); deprecation notices, which are about libraries and not
+      about the student's code, stay hidden.
     """
-    warnings.filterwarnings("ignore")
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.showwarning = show_on_stdout
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # DataLoader workers too
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # DataLoader workers: their stderr is not the cell's
 
     import numpy as np
     import torch

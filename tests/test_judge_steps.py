@@ -38,16 +38,13 @@ PATCH = (
 # or, where the visible asserts catch them all, one made up here.
 CHEATS = {
     "01_tensors": "not-in-place",
-    "02_autograd": "one-tensor-trained",
-    "03_bare_minimum": {  # a copy with the same numbers passes the visible `y.tolist() == ...`
-        "answers": {"model": "def model(x):\n    return x.clone()\n\n\ny = model(x1)"},
-        "fails": {"check-model": "returned a new tensor with the same numbers"},
-    },
-    "04_linear_model": "forgot-bias-by-hand",
-    "05_loss": "broadcast-shapes",
-    "06_gradient": "no-zero-grad",
-    "07_weight_update": "weight-only-optimizer",
-    "09_minibatches": "no-shuffle",
+    "02_bare_minimum": "vector-not-scalar",
+    "03_linear_model": "forgot-bias-by-hand",
+    "04_loss": "broadcast-shapes",
+    "05_gradient": "no-zero-grad",
+    "06_weight_update": "weight-only-optimizer",
+    "08_minibatches": "no-shuffle",
+    "09_logistic_regression": "bce-half",
     "10_two_layer_net": "no-hidden-sigmoid",
     "11_nn_module": {  # the visible check takes away only a loose `sigmoid`, not this `sig`
         "answers": {"net-class": (
@@ -55,14 +52,14 @@ CHEATS = {
             "class Net(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.fc1 = nn.Linear(4, 2)\n"
-            "        self.fc2 = nn.Linear(2, 1)\n\n"
+            "        self.fc1 = nn.Linear(2, HIDDEN)\n"
+            "        self.fc2 = nn.Linear(HIDDEN, 1)\n\n"
             "    def forward(self, x):\n"
             "        return sig(self.fc2(sig(self.fc1(x))))"
         )},
         "fails": {"check-own-layers": "uses the notebook's loose `sig`"},
     },
-    "08_epochs": "hard-coded-lr",
+    "07_epochs": "hard-coded-lr",
     # Not no-shuffle: behind PATCH, Normalize takes every std for 0 and raises,
     # so a mistake in the loaders cell would break the cells after it too.
     "12_images": "hard-coded-784",
@@ -109,14 +106,10 @@ PROBE_PATCH = (
 # Per cheap step, a wrong answer whose points a probe decides: behind
 # PROBE_PATCH it kept them when the functions went to the kernel by reference.
 PROBE_CHEATS = {
-    "03_bare_minimum": {  # a right model, given a copy of x1: `y is x1` is asked with operator.is_
-        "answers": {"model": "def model(x):\n    return x\n\n\ny = model(x1.clone())"},
-        "fails": {"check-model": "y should be x1 itself"},
-    },
-    "07_weight_update": "weight-only-optimizer",  # which parameters the optimizer holds
+    "06_weight_update": "weight-only-optimizer",  # which parameters the optimizer holds
     "11_nn_module": {  # every Net() gets the same two layers: their parameters are shared
         "answers": {"net-class": (
-            "shared1, shared2 = nn.Linear(4, 2), nn.Linear(2, 1)\n\n\n"
+            "shared1, shared2 = nn.Linear(2, HIDDEN), nn.Linear(HIDDEN, 1)\n\n\n"
             "class Net(nn.Module):\n"
             "    def __init__(self):\n"
             "        super().__init__()\n"

@@ -35,14 +35,14 @@ pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 SUBMIT = REPO / "deploy/grading/slurm-submit.sh"
-STEPS = ["01_tensors", "03_bare_minimum"]
+STEPS = ["01_tensors", "02_bare_minimum"]
 # Four students, each with both steps: reference, untouched, and realistic
 # mistakes from tests/mistakes/ (one per step).
 CLASS = {
     "ref": {step: "reference" for step in STEPS},
     "blank": {step: "untouched" for step in STEPS},
-    "mis-a": {"01_tensors": "off-by-one-column", "03_bare_minimum": "no-return"},
-    "mis-b": {"01_tensors": "integer-tensors", "03_bare_minimum": "returns-global"},
+    "mis-a": {"01_tensors": "off-by-one-column", "02_bare_minimum": "no-return"},
+    "mis-b": {"01_tensors": "integer-tensors", "02_bare_minimum": "returns-global"},
 }
 BINARIES = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "scancel", "sinfo")
 PACKAGES = ("slurm-wlm", "munge")

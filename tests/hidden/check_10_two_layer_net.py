@@ -1,4 +1,4 @@
-"""Hidden checks for step 10 (two-layer network). Each test gets the student's
+"""Hidden checks for step 10 (two-layer network on XOR). Each test gets the student's
 notebook variables as `nb`; its assertion message is the student's feedback.
 
 The student may build the network from two loose layers and a function, or as
@@ -16,10 +16,12 @@ from course.grader.in_kernel.probes import one_step, parameters_used
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
-X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+# XOR: no single linear layer fits it (step 09).
+X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
-SHAPES = {(2, 4): "the first layer's weight", (2,): "the first layer's bias",
-          (1, 2): "the second layer's weight", (1,): "the second layer's bias"}
+HIDDEN = 8
+SHAPES = {(HIDDEN, 2): "the first layer's weight", (HIDDEN,): "the first layer's bias",
+          (1, HIDDEN): "the second layer's weight", (1,): "the second layer's bias"}
 
 
 def _used(nb):
@@ -31,32 +33,33 @@ def _used(nb):
 def _by_shape(used):
     shapes = sorted(tuple(p.shape) for p in used)
     assert shapes == sorted(SHAPES), (
-        "forward should use exactly two layers, nn.Linear(4, 2) then nn.Linear(2, 1): 4 parameter tensors of "
+        "forward should use exactly two layers, nn.Linear(2, HIDDEN) then nn.Linear(HIDDEN, 1) with HIDDEN = 8: "
+        "4 parameter tensors of "
         f"shapes {sorted(SHAPES)}, found {shapes}"
     )
     return {tuple(p.shape): p for p in used}
 
 
 def test_network(nb):
-    for inputs in (X, torch.rand(3, 4, generator=torch.Generator().manual_seed(10))):
+    for inputs in (X, torch.rand(3, 2, generator=torch.Generator().manual_seed(10))):
         out = nb.forward(inputs)
         n = inputs.shape[0]
         assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
-            f"forward on a batch of shape ({n}, 4) should return shape ({n}, 1), found "
+            f"forward on a batch of shape ({n}, 2) should return shape ({n}, 1), found "
             f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type_name(out)}"
         )
     p = _by_shape(_used(nb))
     with torch.no_grad():
-        hidden = torch.sigmoid(X @ p[(2, 4)].T + p[(2,)])
-        expected = torch.sigmoid(hidden @ p[(1, 2)].T + p[(1,)])
-        linear_hidden = torch.sigmoid((X @ p[(2, 4)].T + p[(2,)]) @ p[(1, 2)].T + p[(1,)])
+        hidden = torch.sigmoid(X @ p[(HIDDEN, 2)].T + p[(HIDDEN,)])
+        expected = torch.sigmoid(hidden @ p[(1, HIDDEN)].T + p[(1,)])
+        linear_hidden = torch.sigmoid((X @ p[(HIDDEN, 2)].T + p[(HIDDEN,)]) @ p[(1, HIDDEN)].T + p[(1,)])
         out = nb.forward(X)
     assert not torch.allclose(out, linear_hidden, atol=1e-6), (
         "forward has no sigmoid between the two layers: without it, the two layers are one linear layer. "
         "Put a sigmoid after layer 1 as well as after layer 2"
     )
     assert torch.allclose(out, expected, atol=1e-6), (
-        "forward(x) should be sigmoid(layer2(sigmoid(layer1(x)))), the first layer nn.Linear(4, 2), found "
+        "forward(x) should be sigmoid(layer2(sigmoid(layer1(x)))), the first layer nn.Linear(2, HIDDEN), found "
         f"{[round(v, 4) for v in out.flatten().tolist()]} where that gives "
         f"{[round(v, 4) for v in expected.flatten().tolist()]}"
     )
@@ -81,12 +84,15 @@ def test_optimizer(nb):
 
 def test_fits(nb):
     with torch.no_grad():
-        final = nn.MSELoss()(nb.forward(X), Y).item()
-    assert final < 0.05, (
-        f"the trained network should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}. "
-        "Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
-        "with an optimizer over both layers"
+        out = nb.forward(X)
+        final = nn.BCELoss()(out, Y).item()
+    hint = ("Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
+            "with an optimizer over both layers")
+    assert ((out > 0.5) == (Y > 0.5)).all(), (
+        f"the trained network should answer XOR: every output on the right side of 0.5, found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]} for targets 0, 1, 1, 0. " + hint
     )
+    assert final < 0.1, f"the trained network's loss (BCE) on x should be below 0.1, found {final:.4f}. " + hint
     history = list(nb.loss_history)
     assert len(history) >= 20, f"loss_history should hold the loss of every batch, found {len(history)} entries"
     assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"

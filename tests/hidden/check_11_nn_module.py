@@ -10,9 +10,11 @@ from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, p
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
-X = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+# XOR, as in step 10.
+X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
-SHAPES = [(1,), (1, 2), (2,), (2, 4)]
+HIDDEN = 8
+SHAPES = sorted([(HIDDEN, 2), (HIDDEN,), (1, HIDDEN), (1,)])
 
 
 def _new_net(nb):
@@ -26,30 +28,30 @@ def _new_net(nb):
 def _expected(net, inputs):
     """fc1, sigmoid, fc2, sigmoid, computed here from the net's own parameters."""
     p = {tuple(q.shape): q for q in net.parameters()}
-    hidden = torch.sigmoid(inputs @ p[(2, 4)].T + p[(2,)])
-    return torch.sigmoid(hidden @ p[(1, 2)].T + p[(1,)])
+    hidden = torch.sigmoid(inputs @ p[(HIDDEN, 2)].T + p[(HIDDEN,)])
+    return torch.sigmoid(hidden @ p[(1, HIDDEN)].T + p[(1,)])
 
 
 def test_net(nb):
     a, b = _new_net(nb), _new_net(nb)
     shapes = sorted(tuple(p.shape) for p in a.parameters())
     assert shapes == SHAPES, (
-        "list(Net().parameters()) should hold 4 tensors, the weight and bias of nn.Linear(4, 2) and of "
-        f"nn.Linear(2, 1), found {len(shapes)}: {shapes}. Only layers stored on self in __init__ "
-        "(self.fc1 = nn.Linear(4, 2)) are registered; a layer inside a plain Python list is not"
+        "list(Net().parameters()) should hold 4 tensors, the weight and bias of nn.Linear(2, HIDDEN) and of "
+        f"nn.Linear(HIDDEN, 1) (HIDDEN = 8), found {len(shapes)}: {shapes}. Only layers stored on self in __init__ "
+        "(self.fc1 = nn.Linear(2, HIDDEN)) are registered; a layer inside a plain Python list is not"
     )
     ids_a, ids_b = run_beside(a, parameter_ids, b)  # compared here, not in the kernel
     assert not set(ids_a) & set(ids_b), (
-        "two Net() objects share their parameters: make the layers inside __init__ (self.fc1 = nn.Linear(4, 2)), "
+        "two Net() objects share their parameters: make the layers inside __init__ (self.fc1 = nn.Linear(2, HIDDEN)), "
         "so every Net() gets its own"
     )
     for n in (1, 3, 4):
-        inputs = X if n == 4 else torch.rand(n, 4, generator=torch.Generator().manual_seed(n))
+        inputs = X if n == 4 else torch.rand(n, 2, generator=torch.Generator().manual_seed(n))
         with torch.no_grad():
             out = a(inputs)
             expected = _expected(a, inputs)
         assert isinstance(out, torch.Tensor) and tuple(out.shape) == (n, 1), (
-            f"Net()(x) on a batch of shape ({n}, 4) should give shape ({n}, 1), found "
+            f"Net()(x) on a batch of shape ({n}, 2) should give shape ({n}, 1), found "
             f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type_name(out)}"
         )
         assert torch.allclose(out, expected, atol=1e-6), (
@@ -86,11 +88,14 @@ def test_trained(nb):
     net = nb.net
     assert is_instance(net, nn.Module), f"net should be a Net(), found {type_name(net)}"
     with torch.no_grad():
-        final = nn.MSELoss()(net(X), Y).item()
-    assert final < 0.05, (
-        f"the trained net should fit the four samples, a loss (MSE) below 0.05 on x, found {final:.4f}: "
-        "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
+        out = net(X)
+        final = nn.BCELoss()(out, Y).item()
+    hint = "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
+    assert ((out > 0.5) == (Y > 0.5)).all(), (
+        "the trained net should answer XOR: every output on the right side of 0.5, found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]} for targets 0, 1, 1, 0: " + hint
     )
+    assert final < 0.1, f"the trained net's loss (BCE) on x should be below 0.1, found {final:.4f}: " + hint
     held_ids, named = run_beside(the_object(nb, "optimizer"), named_parameter_ids, the_object(nb, "net"))
     held = [name for name, i in named if i in held_ids]
     assert len(held) == len(named) == len(list(net.parameters())), (

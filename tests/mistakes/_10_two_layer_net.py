@@ -14,23 +14,43 @@ MISTAKES = {
         "answers": {"train": _TRAIN.format(params="layer1.parameters()", lr="1.0", epochs="EPOCHS")},
         "fails": {
             "check-optimizer": "should hold 4 parameter tensors",
-            "check-fits": "after training the loss on all of x should be below 0.05",
+            "check-fits": "after training every output should be on the right side of 0.5",
         },
     },
     # The original tutorial's schedule: 3 epochs at lr 0.1.
     "three-epochs": {
         "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
                                            lr="0.1", epochs="3")},
-        "fails": {"check-fits": "after training the loss on all of x should be below 0.05"},
+        "fails": {"check-fits": "after training every output should be on the right side of 0.5"},
     },
     # No nonlinearity between the layers: one linear layer in disguise.
     "no-hidden-sigmoid": {
         "answers": {"network": (
-            "layer1 = nn.Linear(4, 2)\n"
-            "layer2 = nn.Linear(2, 1)\n\n\n"
+            "layer1 = nn.Linear(2, HIDDEN)\n"
+            "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
             "def forward(x):\n"
             "    return torch.sigmoid(layer2(layer1(x)))"
         )},
-        "fails": {"check-network": "forward has no sigmoid between the two layers"},
+        "fails": {
+            "check-network": "forward has no sigmoid between the two layers",
+            "check-fits": "after training every output should be on the right side of 0.5",
+        },
+    },
+    # Step 9's single layer kept: forward is logistic regression, which
+    # cannot fit XOR however long it trains.
+    "one-layer-model": {
+        "answers": {
+            "network": (
+                "layer1 = nn.Linear(2, 1)\n\n\n"
+                "def forward(x):\n"
+                "    return torch.sigmoid(layer1(x))"
+            ),
+            "train": _TRAIN.format(params="layer1.parameters()", lr="1.0", epochs="EPOCHS"),
+        },
+        "fails": {
+            "check-network": "forward should use exactly two layers",
+            "check-optimizer": "should hold 4 parameter tensors",
+            "check-fits": "after training every output should be on the right side of 0.5",
+        },
     },
 }

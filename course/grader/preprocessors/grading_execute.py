@@ -1,7 +1,7 @@
 """GradingExecute: nbgrader's Execute with the course's limits, judging each
 graded cell's hidden checks outside the student's kernel (course.grader.judge).
 
-A graded cell's source names its checks (`hidden_check("05_loss::test_x", ...)`);
+A graded cell's source names its checks (`hidden_check("04_loss::test_x", ...)`);
 nbgrader restores that source from the gradebook, so a student cannot change
 which checks run. A failed check becomes an error output of the cell, which
 nbgrader scores as 0 and shows in the feedback: the message, never the check.

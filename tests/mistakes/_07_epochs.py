@@ -1,0 +1,89 @@
+_TRAIN = """def train(layer, x, y, epochs, lr):
+    optimizer = optim.SGD(layer.parameters(), lr={lr})
+    loss_fn = nn.MSELoss()
+    history = []
+    for epoch in range(epochs):
+{body}
+    return history"""
+
+MISTAKES = {
+    # The loop runs and nothing crashes, but each step uses every gradient so far.
+    "no-zero-grad": {
+        "answers": {"train": _TRAIN.format(lr="lr", body=(
+            "        loss = loss_fn(layer(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss.item())"))},
+        "fails": {
+            "check-train": "the loss should go down",
+            "check-zero-grad": "clear them with optimizer.zero_grad() in every epoch",
+        },
+    },
+    # Keeping the loss tensors (and their graphs) instead of their numbers.
+    "history-of-tensors": {
+        "answers": {"train": _TRAIN.format(lr="lr", body=(
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_fn(layer(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss)"))},
+        "fails": {"check-train": "the history should hold plain floats (loss.item())"},
+    },
+    # Step 7's learning rate typed in, the lr argument ignored: it diverges.
+    "hard-coded-lr": {
+        "answers": {"train": _TRAIN.format(lr="0.1", body=(
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_fn(layer(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss.item())"))},
+        "fails": {
+            "check-train": "the loss should go down over 20 epochs",
+            "check-zero-grad": "from all zeros the losses should be",
+        },
+    },
+    # The loss measured again after the step: the history is one epoch late.
+    "loss-after-step": {
+        "answers": {"train": _TRAIN.format(lr="lr", body=(
+            "        optimizer.zero_grad()\n"
+            "        loss_fn(layer(x), y).backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss_fn(layer(x), y).item())"))},
+        "fails": {
+            "check-train": "should be the loss before any update",
+            "check-zero-grad": "from all zeros the losses should be",
+        },
+    },
+    # The seed's own loss: 15 - product goes negative, and SGD drives the
+    # product past 15 towards infinity.
+    "seed-loss": {
+        "answers": {"loss": "def loss_fn(product):\n    return 15 - product"},
+        "fails": {
+            "check-loss": "a loss must never be negative",
+            "check-training": "should end within 0.001 of 15",
+        },
+    },
+    # Gradients add up across backward() calls unless cleared.
+    "lab-no-zero-grad": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
+            "for step in range(100):\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "my_sgd.zero_grad()"},
+    },
+    # Only var_1 is trained: the product still reaches 15, by var_1 alone.
+    "one-tensor-trained": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1], lr=3e-3)\n"
+            "for step in range(100):\n"
+            "    my_sgd.zero_grad()\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "my_sgd was not given var_2"},
+    },
+}
