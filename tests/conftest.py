@@ -1,4 +1,12 @@
-"""Shared fixtures: a throwaway copy of the course, graded once per test run."""
+"""Shared fixtures: one course template, copied by every test that needs a
+course; the class graded once per test run (graded_course); the tiers.
+
+Tiers (markers registered in pyproject.toml, docs/testing.md): unit,
+grading, training, adversarial, e2e. A test of one step is marked by the
+step (step_marks): `grading` for steps 01-11, `training` for the image steps
+12-17, whose notebooks train. graded_course grades only the steps that the
+selected tests ask for, so `pytest -m "not training"` grades no image step.
+"""
 import os
 import shutil
 from pathlib import Path
@@ -10,12 +18,19 @@ from tests.mistakes import all_mistakes
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_FILES = ("source", "tests/hidden", "nbgrader_config.py")
+FIRST_TRAINING_STEP = 12  # steps 12-17 load images; 13-17 train networks on them
 
 
-def copy_course(dest):
-    """The parts of the course that nbgrader needs, without any grading state."""
+def copy_course(dest, steps=None):
+    """The parts of the course that nbgrader needs, without any grading state.
+    With `steps`: also their release/ and a gradebook that knows them, copied
+    from the run's course template (tests/classroom.py), not regenerated."""
+    if steps is not None:
+        from tests import classroom
+
+        return classroom.template().copy(dest, steps)
     for name in COURSE_FILES:
-        src, dst = REPO / name, dest / name
+        src, dst = REPO / name, Path(dest) / name
         if src.is_dir():
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         else:
@@ -41,13 +56,72 @@ def selected_mistakes():
     return {step: m for step, m in all_mistakes().items() if step in steps}
 
 
+def trains(step):
+    """Whether grading `step` means running an image step's notebook."""
+    return int(step[:2]) >= FIRST_TRAINING_STEP
+
+
+def step_marks(step):
+    """The tier of a test about one step: training for the image steps."""
+    return [pytest.mark.training] if trains(step) else [pytest.mark.grading]
+
+
+def step_params(steps):
+    """pytest params, one per step, each marked with its tier."""
+    return [pytest.param(step, id=step, marks=step_marks(step)) for step in steps]
+
+
+TIERS = ("unit", "grading", "training", "adversarial", "e2e")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Every selected test has a tier (a usage error names those without);
+    and the steps that the selected tests (after -m, -k) are about are kept
+    for the `steps` fixture: a test parametrized by `step` asks for that step."""
+    untiered = [item.nodeid for item in items if not any(item.get_closest_marker(t) for t in TIERS)]
+    if untiered:
+        raise pytest.UsageError(f"tests without a tier marker ({', '.join(TIERS)}; docs/testing.md): "
+                                + ", ".join(untiered[:20]))
+    asked = {item.callspec.params["step"] for item in items
+             if hasattr(item, "callspec") and isinstance(item.callspec.params.get("step"), str)}
+    config.stash[ASKED_STEPS] = asked
+
+
+ASKED_STEPS = pytest.StashKey[set]()
+
+
 @pytest.fixture(scope="session")
-def steps():
-    return selected_steps()
+def steps(request):
+    """The steps this run covers: COURSE_TEST_STEPS's (default: all), less
+    those whose per-step tests were all deselected (`-m "not training"`
+    leaves out the image steps). A run with no per-step test keeps them all."""
+    chosen = selected_steps()
+    asked = request.config.stash.get(ASKED_STEPS, set())
+    return [s for s in chosen if s in asked] if asked else chosen
 
 
 def mistake_student(step, name):
     return f"mistake-{step}-{name}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_gradebooks():
+    """Tests grade into the SQLite gradebook of their own course copy: a
+    COURSE_DB_URL from the caller's environment is set aside for the run
+    and put back after it (tests that want a server pass it explicitly)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("COURSE_DB_URL", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def course_template():
+    """The run's course template (tests/classroom.py): release/ of a step is
+    generated once, the first time a test asks for it, then copied."""
+    from tests import classroom
+
+    return classroom.template()
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +129,18 @@ def graded_course(tmp_path_factory, steps):
     """Every step released, submitted through the exchange and autograded, for:
     the reference solutions, the untouched release notebooks, and one student
     per realistic mistake (tests/mistakes/). Done once; tests read the results."""
-    root = copy_course(tmp_path_factory.mktemp("course"))
-    os.environ.pop("COURSE_DB_URL", None)  # this copy gets its own SQLite gradebook
-    os.environ["COURSE_EXCHANGE"] = str(root / "exchange")
-
+    root = copy_course(tmp_path_factory.mktemp("course"), steps)
     submissions = instructor.demo_submissions(root, steps, "reference", "untouched")
     for step, mistakes in selected_mistakes().items():
+        if step not in steps:
+            continue
         for name, mistake in mistakes.items():
             solve = instructor.solve(root, step)
             submissions[mistake_student(step, name)] = {
                 step: lambda fetched, solve=solve, answers=mistake["answers"]:
                     instructor.with_cells(solve(fetched), answers)
             }
-    failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COURSE_EXCHANGE", str(root / "exchange"))
+        failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
     return root, failures
