@@ -1,7 +1,5 @@
 """Prints the adversarial corpus and what came of each entry at the end of
 the run, in plain `pytest` output (no -s or -rA needed)."""
-import pytest
-
 from tests.adversarial import corpus as C
 
 
