@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 COURSE_DATA_DIR ?= $(CURDIR)/data
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 
-.PHONY: setup demo test release clean
+.PHONY: setup demo test test-fast release clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,13 @@ release: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The quick tier (docs/testing.md): every unit test, and grading end to end
+# for one step (COURSE_TEST_STEPS, default 01_tensors): no image step's
+# training, no adversarial corpus or limits, no hub, browser or PostgreSQL.
+FAST_MARKERS := not training and not adversarial and not e2e
+test-fast: setup
+	COURSE_TEST_STEPS=$${COURSE_TEST_STEPS:-01_tensors} $(PY) -m pytest -m "$(FAST_MARKERS)"
 
 clean:
 	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students

@@ -1,6 +1,9 @@
 """A class of synthetic submissions, written straight into submitted/ of a
 throwaway course copy (what `nbgrader collect` would leave there), for the
 grading-at-scale tests and benchmarks/grading.py. Not a test module."""
+import atexit
+import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -8,20 +11,76 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from course.grader import instructor
 from tests.conftest import copy_course
 from tests.mistakes import all_mistakes
 
 
+class CourseTemplate:
+    """A course copy whose release/ (and SQLite gradebook) is generated once
+    per step for the whole run, the first time a test asks for that step;
+    course copies are copied from it (shutil.copytree: milliseconds), not
+    regenerated (nbgrader generate_assignment: ~1 s a step, and ~3 s for
+    the `alembic` process nbgrader starts to create each new gradebook)."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.released = set()
+
+    def release(self, steps):
+        """Generate release/ of the `steps` not generated yet."""
+        missing = [s for s in steps if s not in self.released]
+        if not missing:
+            return
+        if not (self.root / "source").is_dir():
+            copy_course(self.root)
+        with _own_gradebook():
+            instructor.generate_release(self.root, missing)
+        self.released.update(missing)
+
+    def copy(self, dest, steps):
+        """`dest` as new_course(dest, steps) made it before: the course files,
+        release/ of `steps`, and a gradebook that knows `steps` and no other."""
+        from nbgrader.api import Gradebook
+
+        self.release(steps)
+        dest = Path(dest)
+        dest.mkdir(parents=True, exist_ok=True)
+        copy_course(dest)
+        for step in steps:
+            shutil.copytree(self.root / "release" / step, dest / "release" / step)
+        shutil.copy2(self.root / "gradebook.db", dest / "gradebook.db")
+        others = self.released - set(steps)
+        if others:
+            with Gradebook(f"sqlite:///{dest / 'gradebook.db'}", os.environ.get("COURSE_ID", "pytorch-baby-steps")) as gb:
+                for step in sorted(others):
+                    gb.remove_assignment(step)
+        return dest
+
+
+@contextlib.contextmanager
+def _own_gradebook():
+    """The template's gradebook is its own SQLite file, whatever COURSE_DB_URL says."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("COURSE_DB_URL", raising=False)
+        yield
+
+
+@functools.cache
+def template():
+    """The process's course template, in a temporary folder removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="course-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return CourseTemplate(folder / "course")
+
+
 def new_course(dest, steps):
-    """A course copy with release/ generated for `steps` and its own SQLite
-    gradebook (COURSE_DB_URL is the caller's to set or leave unset)."""
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    copy_course(dest)
-    instructor.generate_release(dest, steps)
-    return dest
+    """A course copy with release/ of `steps` and its own SQLite gradebook
+    that knows them (COURSE_DB_URL is the caller's to set or leave unset),
+    copied from the run's template."""
+    return template().copy(dest, steps)
 
 
 def reference(root, step):

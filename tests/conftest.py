@@ -1,4 +1,13 @@
-"""Shared fixtures: a throwaway copy of the course, graded once per test run."""
+"""Shared fixtures: one course template, copied by every test that needs a
+course; the class graded once per test run (graded_course); the tiers.
+
+Tiers (markers registered in pyproject.toml, docs/testing.md): unit,
+grading, training, adversarial, e2e. A test of one step is marked by the
+step (step_marks): `grading` for steps 01-11, `training` for the image steps
+12-17, whose notebooks train. graded_course grades only the steps that the
+selected tests ask for, so `pytest -m "not training"` grades no image step.
+"""
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -11,12 +20,19 @@ from tests.mistakes import all_mistakes
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_FILES = ("source", "tests/hidden", "nbgrader_config.py")
+FIRST_TRAINING_STEP = 12  # steps 12-17 load images; 13-17 train networks on them
 
 
-def copy_course(dest):
-    """The parts of the course that nbgrader needs, without any grading state."""
+def copy_course(dest, steps=None):
+    """The parts of the course that nbgrader needs, without any grading state.
+    With `steps`: also their release/ and a gradebook that knows them, copied
+    from the run's course template (tests/classroom.py), not regenerated."""
+    if steps is not None:
+        from tests import classroom
+
+        return classroom.template().copy(dest, steps)
     for name in COURSE_FILES:
-        src, dst = REPO / name, dest / name
+        src, dst = REPO / name, Path(dest) / name
         if src.is_dir():
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         else:
@@ -42,9 +58,57 @@ def selected_mistakes():
     return {step: m for step, m in all_mistakes().items() if step in steps}
 
 
+def trains(step):
+    """Whether grading `step` means running an image step's notebook."""
+    return int(step[:2]) >= FIRST_TRAINING_STEP
+
+
+def step_marks(step):
+    """The tier of a test about one step: training for the image steps."""
+    return [pytest.mark.training] if trains(step) else [pytest.mark.grading]
+
+
+def step_params(steps):
+    """pytest params, one per step, each marked with its tier."""
+    return [pytest.param(step, id=step, marks=step_marks(step)) for step in steps]
+
+
+TIERS = ("unit", "grading", "training", "adversarial", "e2e")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Every selected test has a tier (a usage error names those without);
+    and the steps that the selected tests (after -m, -k) are about are kept
+    for the `steps` fixture: a test parametrized by `step` asks for that step."""
+    untiered = [item.nodeid for item in items
+                if not any(item.get_closest_marker(t) for t in TIERS) and not _empty_parameter_set(item)]
+    if untiered:
+        raise pytest.UsageError(f"tests without a tier marker ({', '.join(TIERS)}; docs/testing.md): "
+                                + ", ".join(untiered[:20]))
+    asked = {item.callspec.params["step"] for item in items
+             if hasattr(item, "callspec") and isinstance(item.callspec.params.get("step"), str)}
+    config.stash[ASKED_STEPS] = asked
+
+
+ASKED_STEPS = pytest.StashKey[set]()
+
+
+def _empty_parameter_set(item):
+    """pytest's skipped stand-in for a test parametrized over nothing (every
+    step it is about left out by COURSE_TEST_STEPS): it runs nothing."""
+    skip = item.get_closest_marker("skip")
+    return skip is not None and str(skip.kwargs.get("reason", "")).startswith("got empty parameter set")
+
+
 @pytest.fixture(scope="session")
-def steps():
-    return selected_steps()
+def steps(request):
+    """The steps this run covers: COURSE_TEST_STEPS's (default: all), less
+    those whose per-step tests were all deselected (`-m "not training"`
+    leaves out the image steps). A run with no per-step test keeps them all."""
+    chosen = selected_steps()
+    asked = request.config.stash.get(ASKED_STEPS, set())
+    return [s for s in chosen if s in asked] if asked else chosen
 
 
 def selected_alternatives():
@@ -61,18 +125,49 @@ def alternative_student(step, name):
     return f"alternative-{step}-{name}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_gradebooks():
+    """Tests grade into the SQLite gradebook of their own course copy: a
+    COURSE_DB_URL from the caller's environment is set aside for the run
+    and put back after it (tests that want a server pass it explicitly)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("COURSE_DB_URL", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def alembic_version_asked_once():
+    """nbgrader starts a process (`alembic heads`, ~2 s on an idle machine,
+    half a minute under load) for every new gradebook, to learn the version
+    of its own installed schema: a constant. The run asks once; the gradebooks
+    are stamped with the same version as before."""
+    from nbgrader import api
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(api, "get_alembic_version", functools.cache(api.get_alembic_version))
+        yield
+
+
+@pytest.fixture(scope="session")
+def course_template():
+    """The run's course template (tests/classroom.py): release/ of a step is
+    generated once, the first time a test asks for it, then copied."""
+    from tests import classroom
+
+    return classroom.template()
+
+
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory, steps):
     """Every step released, submitted through the exchange and autograded, for:
     the reference solutions, the untouched release notebooks, and one student
     per realistic mistake (tests/mistakes/) and one per correct answer written in
     another style (tests/alternatives/). Done once; tests read the results."""
-    root = copy_course(tmp_path_factory.mktemp("course"))
-    os.environ.pop("COURSE_DB_URL", None)  # this copy gets its own SQLite gradebook
-    os.environ["COURSE_EXCHANGE"] = str(root / "exchange")
-
+    root = copy_course(tmp_path_factory.mktemp("course"), steps)
     submissions = instructor.demo_submissions(root, steps, "reference", "untouched")
     for step, mistakes in selected_mistakes().items():
+        if step not in steps:
+            continue
         for name, mistake in mistakes.items():
             solve = instructor.solve(root, step)
             submissions[mistake_student(step, name)] = {
@@ -80,13 +175,17 @@ def graded_course(tmp_path_factory, steps):
                     instructor.with_cells(solve(fetched), answers)
             }
     for step, alternatives in selected_alternatives().items():
+        if step not in steps:
+            continue
         for name, alternative in alternatives.items():
             solve = instructor.solve(root, step)
             submissions[alternative_student(step, name)] = {
                 step: lambda fetched, solve=solve, answers=alternative["answers"]:
                     instructor.with_cells(solve(fetched), answers)
             }
-    failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COURSE_EXCHANGE", str(root / "exchange"))
+        failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
     return root, failures
 
 

@@ -7,15 +7,14 @@ import pytest
 
 from course.grader import instructor
 from tests.alternatives import count_answers
-from tests.conftest import alternative_student, selected_alternatives
+from tests.conftest import alternative_student, selected_alternatives, step_marks
 
-pytestmark = pytest.mark.grading
-
-ALTERNATIVES = [(step, name, a) for step, alts in selected_alternatives().items() for name, a in alts.items()]
+ALTERNATIVES = [pytest.param(step, name, a, id=f"{step}-{name}", marks=step_marks(step))
+                for step, alts in selected_alternatives().items() for name, a in alts.items()]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-@pytest.mark.parametrize("step,name,alternative", ALTERNATIVES, ids=[f"{s}-{n}" for s, n, _ in ALTERNATIVES])
+@pytest.mark.parametrize("step,name,alternative", ALTERNATIVES)
 def test_alternative_earns_full_marks(graded_course, step, name, alternative):
     root, _ = graded_course
     results = instructor.cell_results(root, step, alternative_student(step, name))
@@ -25,7 +24,8 @@ def test_alternative_earns_full_marks(graded_course, step, name, alternative):
     assert not lost, f"{step} {name} ({alternative['style']}) lost points in: {lost}"
 
 
-def test_every_image_step_has_three_alternative_answers():
+@pytest.mark.unit
+def test_every_step_with_alternatives_has_three_answers():
     from tests.alternatives import all_alternatives
 
     for step, alternatives in all_alternatives().items():

@@ -12,6 +12,8 @@ from course.grading import run_check
 from course.grader.judge import Remote
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.unit
+
 
 def remote(*mro):
     """What the judge makes of an object in the kernel: its classes' names."""

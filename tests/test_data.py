@@ -19,6 +19,8 @@ from course import data
 from course.grader.cli import main
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.unit
+
 FASHION_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                  "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 

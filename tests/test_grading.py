@@ -8,17 +8,20 @@ import pytest
 from course.grader import instructor
 import nbformat
 
-from tests.conftest import REPO, mistake_student, selected_mistakes
+from tests.conftest import REPO, mistake_student, selected_mistakes, selected_steps, step_marks, step_params
 
-MISTAKES = [(step, name, m) for step, ms in selected_mistakes().items() for name, m in ms.items()]
+MISTAKES = [pytest.param(step, name, m, id=f"{step}-{name}", marks=step_marks(step))
+            for step, ms in selected_mistakes().items() for name, m in ms.items()]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+@pytest.mark.grading
 def test_nothing_failed_to_grade(graded_course):
     _, failures = graded_course
     assert not failures
 
 
+@pytest.mark.unit
 def test_every_check_is_broken_by_a_realistic_mistake(steps):
     """Each graded cell must be shown to fail for at least one realistic mistake."""
     for step in steps:
@@ -29,25 +32,23 @@ def test_every_check_is_broken_by_a_realistic_mistake(steps):
         assert broken <= graded, f"{step}: tests/mistakes/ names cells that are not graded: {sorted(broken - graded)}"
 
 
-def test_reference_gets_full_marks(graded_course, steps):
+@pytest.mark.parametrize("step", step_params(selected_steps()))
+def test_reference_gets_full_marks(graded_course, step):
     root, _ = graded_course
-    table = instructor.scores(root, steps)
-    for step in steps:
-        score, max_score = table[step]["reference"]
-        assert max_score > 0, f"{step} has no points to earn"
-        assert score == max_score, f"{step}: reference scored {score} of {max_score}: " + str(
-            {k: v[:2] for k, v in instructor.cell_results(root, step, "reference").items()})
+    score, max_score = instructor.scores(root, [step])[step]["reference"]
+    assert max_score > 0, f"{step} has no points to earn"
+    assert score == max_score, f"{step}: reference scored {score} of {max_score}: " + str(
+        {k: v[:2] for k, v in instructor.cell_results(root, step, "reference").items()})
 
 
-def test_untouched_release_gets_zero(graded_course, steps):
+@pytest.mark.parametrize("step", step_params(selected_steps()))
+def test_untouched_release_gets_zero(graded_course, step):
     root, _ = graded_course
-    table = instructor.scores(root, steps)
-    for step in steps:
-        score, max_score = table[step]["untouched"]
-        assert score == 0, f"{step}: the untouched notebook scored {score} of {max_score}"
+    score, max_score = instructor.scores(root, [step])[step]["untouched"]
+    assert score == 0, f"{step}: the untouched notebook scored {score} of {max_score}"
 
 
-@pytest.mark.parametrize("step,name,mistake", MISTAKES, ids=[f"{s}-{n}" for s, n, _ in MISTAKES])
+@pytest.mark.parametrize("step,name,mistake", MISTAKES)
 def test_mistake_loses_exactly_its_checks(graded_course, step, name, mistake):
     root, _ = graded_course
     results = instructor.cell_results(root, step, mistake_student(step, name))
@@ -60,6 +61,7 @@ def test_mistake_loses_exactly_its_checks(graded_course, step, name, mistake):
             assert score == max_score, f"{grade_id} should be unaffected, but scored {score} of {max_score}:\n{output[-1500:]}"
 
 
+@pytest.mark.grading
 def test_feedback_shows_no_hidden_check_source(graded_course, steps):
     root, _ = graded_course
     from tests.test_release import hidden_check_lines

@@ -14,6 +14,8 @@ from course.grader import grade
 from course.grader.limits import KERNEL_DIED, MEMORY_LIMIT, NO_NETWORK, NOT_RUN, TIME_LIMIT
 from tests import classroom
 
+pytestmark = pytest.mark.adversarial
+
 STEP = "01_tensors"
 # Points of 01_tensors' graded cells.
 POINTS = {"check-tensors": 2, "check-slices": 2, "check-describe": 1, "check-inplace": 2}
@@ -23,7 +25,6 @@ CELL_TIMEOUT = 20
 
 @pytest.fixture
 def course(tmp_path):
-    os.environ.pop("COURSE_DB_URL", None)
     return classroom.new_course(tmp_path / "course", [STEP])
 
 

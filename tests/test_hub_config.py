@@ -8,6 +8,8 @@ from traitlets.config import Config
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.unit
+
 HUB = REPO / "deploy" / "jupyterhub"
 USERS = {"instructors": {"prof": "prof-password"}, "students": {"ada": "ada-password", "bob": "bob-password"}}
 

@@ -66,7 +66,7 @@ def missing_tools():
     return None
 
 
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))]
 
 
 def free_port():

@@ -18,6 +18,7 @@ import pytest
 
 from course.grader import grade, instructor
 from tests import classroom
+from tests.conftest import selected_steps, step_params
 from tests.mistakes import all_mistakes
 
 STUDENT = "cheat"
@@ -139,13 +140,14 @@ def probe_cheat(step):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    steps = list(dict.fromkeys(JUDGED + PROBE_JUDGED))
+def graded(tmp_path_factory, steps):
+    """The cheats of the steps this run covers (`steps`), graded in one go."""
+    steps = [s for s in dict.fromkeys(JUDGED + PROBE_JUDGED) if s in steps]
     root = classroom.new_course(tmp_path_factory.mktemp("course"), steps)
-    for step in JUDGED:
+    for step in [s for s in JUDGED if s in steps]:
         classroom.submit(root, STUDENT, step,
                          instructor.with_cells(classroom.reference(root, step), cheat(step)[1]))
-    for step in PROBE_JUDGED:
+    for step in [s for s in PROBE_JUDGED if s in steps]:
         classroom.submit(root, PROBE_STUDENT, step,
                          instructor.with_cells(classroom.reference(root, step), probe_cheat(step)[1]))
     results = grade.grade(root, steps, students=[STUDENT, PROBE_STUDENT], feedback=False, progress=False)
@@ -161,11 +163,11 @@ def _loses_exactly_its_points(root, step, student, mistake):
             assert score == max_score, f"{step} {grade_id}: scored {score} of {max_score}:\n{output[-1500:]}"
 
 
-@pytest.mark.parametrize("step", JUDGED)
+@pytest.mark.parametrize("step", step_params([s for s in JUDGED if s in selected_steps()]))
 def test_patched_torch_still_loses_the_points(graded, step):
     _loses_exactly_its_points(graded, step, STUDENT, cheat(step)[0])
 
 
-@pytest.mark.parametrize("step", PROBE_JUDGED)
+@pytest.mark.parametrize("step", step_params([s for s in PROBE_JUDGED if s in selected_steps()]))
 def test_patched_probes_still_lose_the_points(graded, step):
     _loses_exactly_its_points(graded, step, PROBE_STUDENT, probe_cheat(step)[0])

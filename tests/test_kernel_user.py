@@ -9,10 +9,23 @@ import pytest
 
 from course.grader.sandbox import kernel_user
 
+pytestmark = pytest.mark.unit
+
 ROOT = os.geteuid() == 0
-CAN_SWITCH = ROOT and kernel_user.check(kernel_user.DEFAULT_USER)[0]
-needs_switch = pytest.mark.skipif(not CAN_SWITCH, reason="needs root, and a Python that nobody can run: "
-                                  + ("" if not ROOT else kernel_user.check(kernel_user.DEFAULT_USER)[1]))
+
+
+@pytest.fixture
+def switch():
+    """Skips unless the tests can switch to the kernel user: root, and a
+    Python that user can run (a probe process: asked here, not at import)."""
+    if not ROOT:
+        pytest.skip("needs root, and a Python that nobody can run")
+    works, why = kernel_user.check(kernel_user.DEFAULT_USER)
+    if not works:
+        pytest.skip("needs root, and a Python that nobody can run: " + why)
+
+
+needs_switch = pytest.mark.usefixtures("switch")
 
 
 def run_as_nobody(home, code, cwd=None):

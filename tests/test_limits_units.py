@@ -12,6 +12,8 @@ from nbformat.v4 import new_code_cell, new_output
 
 from course.grader.limits import LimitedExecute
 
+pytestmark = pytest.mark.unit
+
 # Run in a child Python: reap_strays kills every child of its process that
 # is not kept, which pytest's own process must not be subjected to.
 REAP = textwrap.dedent("""

@@ -21,7 +21,6 @@ CLASS_SIZE = 4  # the reference, the untouched notebook, two realistic mistakes
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    os.environ.pop("COURSE_DB_URL", None)
     root = classroom.new_course(tmp_path_factory.mktemp("class"), [STEP])
     students = classroom.mixed_class(root, STEP, CLASS_SIZE)
     return root, students
@@ -41,6 +40,7 @@ def graded_twice(course):
     return runs
 
 
+@pytest.mark.grading
 def test_every_submission_is_graded(course, graded_twice):
     _, students = course
     for jobs, (results, _, rows) in graded_twice.items():
@@ -49,6 +49,7 @@ def test_every_submission_is_graded(course, graded_twice):
         assert sorted(rows) == sorted(students), f"{jobs} workers: gradebook holds {sorted(rows)}"
 
 
+@pytest.mark.grading
 def test_one_worker_and_two_give_identical_scores(graded_twice):
     serial, parallel = graded_twice[1], graded_twice[2]
     assert {r.student: (r.score, r.max_score) for r in serial[0]} == \
@@ -58,6 +59,7 @@ def test_one_worker_and_two_give_identical_scores(graded_twice):
     assert len({r.worker for r in parallel[0]}) == 2, "both workers should have graded"
 
 
+@pytest.mark.grading
 def test_scores_are_what_each_submission_earns(course, graded_twice):
     _, students = course
     results, cells, _ = graded_twice[2]
@@ -74,6 +76,7 @@ def test_scores_are_what_each_submission_earns(course, graded_twice):
             assert lost == set(fails), f"{r.student} ({kind}) lost {lost}, expected {set(fails)}"
 
 
+@pytest.mark.grading
 def test_feedback_shows_each_message_but_no_hidden_check(course, graded_twice):
     from tests.test_release import hidden_check_lines
 
@@ -97,6 +100,7 @@ def _plain(text):
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
+@pytest.mark.grading
 def test_export_writes_every_grade_as_csv(course, graded_twice, tmp_path):
     root, students = course
     results = {r.student: r for r in graded_twice[2][0]}
@@ -116,6 +120,7 @@ def classroom_csv(root, path):
     return grade.read_grades_csv(path)
 
 
+@pytest.mark.grading
 def test_command_line_grades_chosen_students_and_says_so(course, graded_twice):
     """The command itself: two chosen students, a summary line each, exit 0."""
     root, students = course
@@ -130,11 +135,11 @@ def test_command_line_grades_chosen_students_and_says_so(course, graded_twice):
     assert "with 2 workers" in out.stderr
 
 
+@pytest.mark.grading
 def test_concurrent_writers_lose_nothing_sqlite(tmp_path):
     """Two grading commands at once, two workers each, on one SQLite
     gradebook: 24 submissions recorded through nbgrader's whole autograde
     path (without running a kernel, so the writes come thick and fast)."""
-    os.environ.pop("COURSE_DB_URL", None)
     root = classroom.new_course(tmp_path / "course", [STEP])
     students = [f"w{i:02d}" for i in range(24)]
     for s in students:
@@ -148,6 +153,7 @@ def test_concurrent_writers_lose_nothing_sqlite(tmp_path):
 
 # -- the pure parts --------------------------------------------------------------
 
+@pytest.mark.unit
 def test_devices_round_robin_over_gpus():
     assert grade.assign_devices(3, []) == [None, None, None]
     assert grade.assign_devices(3, ["0"]) == ["0", "0", "0"]
@@ -159,6 +165,7 @@ def test_devices_round_robin_over_gpus():
     assert grade.worker_devices(2, ["3"], detect=lambda: ["0"]) == ["3", "3"]
 
 
+@pytest.mark.unit
 def test_gpus_come_from_cuda_visible_devices_or_nvidia_smi(tmp_path):
     assert grade.detect_gpus({"CUDA_VISIBLE_DEVICES": "1,3"}) == ["1", "3"]
     assert grade.detect_gpus({"CUDA_VISIBLE_DEVICES": ""}) == []
@@ -174,6 +181,7 @@ def test_gpus_come_from_cuda_visible_devices_or_nvidia_smi(tmp_path):
     assert grade.detect_gpus({}, nvidia_smi="") == []
 
 
+@pytest.mark.unit
 def test_shards_split_the_class_exactly_once():
     students = [f"s{i}" for i in range(11)]
     shards = [grade.shard_of(reversed(students), i, 4) for i in range(4)]
@@ -185,12 +193,14 @@ def test_shards_split_the_class_exactly_once():
             grade.parse_shard(bad)
 
 
+@pytest.mark.unit
 def test_workers_and_threads_default_to_the_cpus():
     assert grade.default_jobs() == len(os.sched_getaffinity(0))
     assert grade.threads_per_worker(2, cpus=16) == 8
     assert grade.threads_per_worker(32, cpus=16) == 1
 
 
+@pytest.mark.unit
 def test_sizes_and_database_urls():
     assert parse_size("4G") == 4 * 2**30
     assert parse_size("512m") == 512 * 2**20
@@ -203,6 +213,7 @@ def test_sizes_and_database_urls():
     assert grade.sqlite_with_timeout("postgresql+psycopg://h/db") == "postgresql+psycopg://h/db"
 
 
+@pytest.mark.unit
 def test_summary_says_score_status_and_message():
     results = [grade.Result("01_tensors", "ada", "graded", 7, 7, "", 3.2),
                grade.Result("01_tensors", "bob", "limit", 5, 7, "TimeLimitExceeded in slices", 9.9),
@@ -214,6 +225,7 @@ def test_summary_says_score_status_and_message():
     assert text.splitlines()[-1] == "1 failed, 1 graded, 1 limit"
 
 
+@pytest.mark.unit
 def test_deploy_recipes_run_the_grading_command_on_shards():
     """deploy/grading/: the Kubernetes Job and the Slurm array call this
     command with options it accepts, one shard per pod / task."""

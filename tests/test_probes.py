@@ -13,6 +13,8 @@ from course.grader.in_kernel import probes
 from course import vision
 from course.grader.judge.client import KERNEL_SIDE, Judge, module_source
 
+pytestmark = pytest.mark.unit
+
 
 def _forward_of(model):
     """A function using `model` as a notebook's forward would: from its

@@ -11,6 +11,8 @@ from nbgrader.preprocessors import CheckCellMetadata
 
 from course.grader.preprocessors.sanitize_submission import MISSING_ANSWER, SanitizeSubmission
 
+pytestmark = pytest.mark.unit
+
 STEP = "ps1"
 # The assignment's cells, in order: (name, cell type, kind, source).
 CELLS = [

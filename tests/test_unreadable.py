@@ -10,6 +10,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course.grader.grade import stand_in, unreadable
 
+pytestmark = pytest.mark.unit
+
 STEP = "01_tensors"
 STUDENT = "ada"
 

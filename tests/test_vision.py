@@ -12,6 +12,8 @@ from course import vision
 from course.grading import Notebook
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.unit
+
 
 def test_budget_by_device():
     cpu, gpu = vision.budget("cpu"), vision.budget("cuda")

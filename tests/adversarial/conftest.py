@@ -3,6 +3,11 @@ the run, in plain `pytest` output (no -s or -rA needed)."""
 from tests.adversarial import corpus as C
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "as_grader_gap(aspect): a corpus entry's gap where student code "
+                                       "runs as the grader's own user (tests/adversarial/test_adversarial.py)")
+
+
 def pytest_terminal_summary(terminalreporter):
     reports = [r for key in ("passed", "failed", "xfailed", "xpassed", "error")
                for r in terminalreporter.stats.get(key, [])
@@ -25,7 +30,7 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("adversarial corpus")
     write(f"adversarial corpus: {len(entries)} submissions: {defended} fully defended, "
           f"{gaps} with known gaps (xfail), {failing} failing")
-    user, why = C.KERNEL_USER
+    user, why = C.kernel_runs_as()
     write(f"student code ran as {user}" if user else f"student code ran as the grader's user: {why}")
     for e in entries:
         cells, row = C.REPORT.get(e.name, (None, None))

@@ -23,6 +23,7 @@ Nothing here touches anything outside the temporary course copy it is
 graded in: the attacks find the course with `course.find_course_root()`.
 """
 import copy
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Callable
@@ -41,12 +42,37 @@ MEMORY_LIMIT = "2G"   # per kernel (--memory-limit)
 # unprivileged user (course/grader/sandbox/kernel_user.py). That needs a grader running as
 # root and a Python every user can run; where either is missing, the kernel
 # runs as the grader, and those entries are known gaps.
-KERNEL_USER = kernel_user.resolve(os.environ.get("COURSE_KERNEL_USER", "auto"))
+
+
+@functools.cache
+def kernel_runs_as():
+    """(user, why): the user student code runs as in these tests, or None and
+    why not. Found on first use, not at import: it starts a probe process."""
+    return kernel_user.resolve(os.environ.get("COURSE_KERNEL_USER", "auto"))
+
+
+def __getattr__(name):
+    if name == "KERNEL_USER":  # the old constant, for code that still reads it
+        return kernel_runs_as()
+    raise AttributeError(name)
+
+
+class AsGrader(dict):
+    """Gaps only where student code runs as the grader's own user. Which is
+    the case is known at run time (kernel_runs_as), so these gaps are not
+    marked at collection: known_gaps() resolves them when a test runs."""
 
 
 def as_grader(gaps):
     """`gaps` where student code runs as the grader's own user, else none."""
-    return {} if KERNEL_USER[0] else gaps
+    return AsGrader(gaps)
+
+
+def known_gaps(entry):
+    """The entry's gaps on this machine (resolves kernel_runs_as for AsGrader gaps)."""
+    if isinstance(entry.gaps, AsGrader):
+        return {} if kernel_runs_as()[0] else dict(entry.gaps)
+    return entry.gaps
 
 
 # {student: (cell scores, grade command's row)}, filled as the tests grade;

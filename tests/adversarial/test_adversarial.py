@@ -41,6 +41,8 @@ from course.grader import grade
 from tests import classroom
 from tests.adversarial import corpus as C
 
+pytestmark = pytest.mark.adversarial
+
 ENTRIES = C.corpus()
 BY_NAME = {e.name: e for e in ENTRIES}
 BATCH = [e for e in ENTRIES if not e.alone]
@@ -57,20 +59,39 @@ REGRADED = [REFERENCE, "os-exit", "patch-torch", "forged-judge-reply"]
 MAX_OUTPUT_BYTES = 1 << 20  # an autograded notebook or feedback page of step 01 is ~50 kB
 
 
-def gap(entry, aspect):
+def gap(entry, aspect, gaps=None):
     """Why `aspect` of `entry` is a known gap, or None. A submission that is
     not graded at all has no score and no feedback either."""
-    if aspect in ("score", "says") and "graded" in entry.gaps:
-        return entry.gaps.get(aspect) or "not graded: " + entry.gaps["graded"]
-    return entry.gaps.get(aspect)
+    gaps = entry.gaps if gaps is None else gaps
+    if aspect in ("score", "says") and "graded" in gaps:
+        return gaps.get(aspect) or "not graded: " + gaps["graded"]
+    return gaps.get(aspect)
 
 
 def params(entries, aspect):
     """One pytest param per entry; xfail(strict) where `aspect` is a known gap
-    (only an AssertionError counts as the expected failure)."""
-    return [pytest.param(e, id=e.name, marks=[pytest.mark.xfail(strict=True, raises=AssertionError,
-                                                                 reason=gap(e, aspect))]
-                         if gap(e, aspect) else []) for e in entries]
+    (only an AssertionError counts as the expected failure). Gaps that depend
+    on who student code runs as (corpus.as_grader) are marked as_grader_gap
+    here and made xfail when the test runs (gap_where_code_runs_as_grader)."""
+    def marks(e):
+        if not gap(e, aspect):
+            return []
+        if isinstance(e.gaps, C.AsGrader):
+            return [pytest.mark.as_grader_gap(aspect)]
+        return [pytest.mark.xfail(strict=True, raises=AssertionError, reason=gap(e, aspect))]
+    return [pytest.param(e, id=e.name, marks=marks(e)) for e in entries]
+
+
+@pytest.fixture(autouse=True)
+def gap_where_code_runs_as_grader(request):
+    """xfail(strict) a test marked as_grader_gap where student code runs as
+    the grader's own user (known here, not at collection: it takes a probe)."""
+    mark = request.node.get_closest_marker("as_grader_gap")
+    if mark:
+        entry = request.node.callspec.params["entry"]
+        reason = gap(entry, mark.args[0], C.known_gaps(entry))
+        if reason:
+            request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
 
 
 # -- reading what grading left ----------------------------------------------------
@@ -249,7 +270,6 @@ def open_folder():
 
 @pytest.fixture(scope="module")
 def context(open_folder, listener):
-    os.environ.pop("COURSE_DB_URL", None)
     root = classroom.new_course(open_folder / "adversarial" / "course", [C.STEP])
     return C.Context(classroom.reference(root, C.STEP), classroom.untouched(root, C.STEP),
                      port=listener.port, token=f"adv{uuid.uuid4().hex[:10]}"), root
@@ -467,7 +487,7 @@ def test_every_submission_is_reported_and_only_known_gaps_fail(batch):
     students = {REFERENCE} | {e.name for e in BATCH}
     assert set(batch.rows) == students, batch.stdout[-3000:]
     failed = {s for s, row in batch.rows.items() if row[1] == "failed"}
-    known = {e.name for e in BATCH if "graded" in e.gaps}
+    known = {e.name for e in BATCH if "graded" in C.known_gaps(e)}
     assert failed <= known, f"failed to grade: {failed - known}\n{batch.stderr[-3000:]}"
     assert batch.returncode == (1 if failed else 0)
 

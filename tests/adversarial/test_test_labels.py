@@ -33,19 +33,27 @@ import pytest
 from course import data
 from course.grader import grade, instructor
 from tests import classroom
-from tests.adversarial.corpus import KERNEL_USER
+from tests.adversarial.corpus import kernel_runs_as
 from tests.test_data import real_root
 
-# (works, why not): can the sandbox cover a folder for the kernel?
-_cover = tempfile.mkdtemp(prefix="course-hide-probe-")
-_probe = subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", "--hide", _cover, "--",
-                         sys.executable, "-c", "pass"], capture_output=True, text=True, timeout=60)
-os.rmdir(_cover)
-HIDING = (True, "") if _probe.returncode == 0 and "WARNING" not in _probe.stderr else \
-    (False, _probe.stderr.strip() or f"exit {_probe.returncode}")
+pytestmark = pytest.mark.adversarial
 
 STEP = "13_mlp"
 STUDENT = "label-reader"
+
+
+def hiding():
+    """(works, why not): can the sandbox cover a folder for the kernel?
+    (Asked when a test needs it, not at import: it starts a process.)"""
+    cover = tempfile.mkdtemp(prefix="course-hide-probe-")
+    try:
+        probe = subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", "--hide", cover, "--",
+                                sys.executable, "-c", "pass"], capture_output=True, text=True, timeout=60)
+    finally:
+        os.rmdir(cover)
+    if probe.returncode == 0 and "WARNING" not in probe.stderr:
+        return True, ""
+    return False, probe.stderr.strip() or f"exit {probe.returncode}"
 
 
 def read_test_set(root):
@@ -130,7 +138,6 @@ def graded():
     root = real_root()
     folder = Path(tempfile.mkdtemp(prefix="course-labels-"))
     folder.chmod(0o755)  # the course below must be reachable by the kernel's user
-    saved = os.environ.pop("COURSE_DB_URL", None)
     try:
         course = classroom.new_course(folder / "course", [STEP])
         reference = classroom.reference(course, STEP)
@@ -145,8 +152,6 @@ def graded():
                        for o in c.get("outputs", []))
         return instructor.cell_results(course, STEP, STUDENT), said
     finally:
-        if saved is not None:
-            os.environ["COURSE_DB_URL"] = saved
         shutil.rmtree(folder)
 
 
@@ -155,12 +160,15 @@ def test_the_cheat_works_where_the_labels_can_be_read():
     assert images.shape == (10_000, 28, 28) and len(set(labels.tolist())) == 10
 
 
+@pytest.mark.training
 def test_a_model_that_looks_up_the_test_labels_earns_no_accuracy_points(graded):
     results, said = graded
     score, max_score, output = results["check-accuracy"]
-    if score > 0 and not HIDING[0]:
-        pytest.xfail(f"known gap: the grader cannot cover its data root for the kernel ({HIDING[1]}), and "
-                     f"{real_root()} is readable by the kernel's user ({KERNEL_USER[0] or KERNEL_USER[1]}); "
+    covers, why = hiding() if score > 0 else (True, "")
+    if not covers:
+        user, why_user = kernel_runs_as()
+        pytest.xfail(f"known gap: the grader cannot cover its data root for the kernel ({why}), and "
+                     f"{real_root()} is readable by the kernel's user ({user or why_user}); "
                      f"the look-up earned {score} of {max_score}")
     assert score == 0, f"the look-up earned {score} of {max_score}:\n{said}\n{output[-1500:]}"
     assert "test images" in output, output[-1500:]
