@@ -1,4 +1,4 @@
-"""course/grader/grade.py's `unreadable` and `stand_in` on their own: a submission
+"""course/grader/grade/submission.py's `unreadable` and `stand_in` on their own: a submission
 whose notebook nbgrader cannot read is graded as the release notebook, with
 the reason on top, and submitted/ keeps what the student handed in. (The
 slow end-to-end cases are in tests/adversarial/.)"""
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.grader.grade import stand_in, unreadable
+from course.grader.grade.submission import stand_in, unreadable
 
 pytestmark = pytest.mark.unit
 

@@ -3,7 +3,7 @@
     release   regenerate release/ from source/ for every step
     demo      the whole loop on two demo students, with a score table
     data      provision and verify the datasets in the data root ($COURSE_DATA_DIR)
-    grade     autograde a class in parallel, with limits and feedback (course/grader/grade.py)
+    grade     autograde a class in parallel, with limits and feedback (course/grader/grade/)
     export    the gradebook as CSV, with nbgrader's exporter
     report    where the class tripped: failures per check, as HTML and CSV (course/grader/report/)
 """
