@@ -1,0 +1,14 @@
+ALTERNATIVES = {
+    "clone-and-lambda": {
+        "style": "requires_grad_() after making the tensor; y = x returned as a copy (x.clone()); a lambda; "
+                 "torch.mul for the product",
+        "answers": {
+            "make-input": "x1 = torch.tensor([1.0, 2.0, 3.0, 4.0]).requires_grad_()\nprint(x1)",
+            "model": "model = lambda x: x.clone()\n\ny = model(x1)\nprint(y)",
+            "make-variables": ("var_1 = torch.tensor(3.0, requires_grad=True)\n"
+                               "var_2 = torch.tensor(4.0, requires_grad=True)\n"
+                               "product = torch.mul(var_1, var_2)\n"
+                               "print(var_1, var_2, product)"),
+        },
+    },
+}

@@ -1,0 +1,16 @@
+ALTERNATIVES = {
+    "keywords-and-functional": {
+        "style": "keyword arguments; a loop to count; F.linear and torch.matmul",
+        "answers": {
+            "layer": "linear_layer1 = nn.Linear(in_features=4, out_features=1, bias=True)\npredicted_y = linear_layer1(x1)\nprint(predicted_y)",
+            "count": ("n_parameters = 0\n"
+                      "for name, p in linear_layer1.named_parameters():\n"
+                      "    n_parameters += p.numel()\n"
+                      "print(n_parameters)"),
+            "by-hand": ("def linear_by_hand(layer, x):\n"
+                        "    return torch.matmul(layer.weight, x) + layer.bias\n\n\n"
+                        "by_hand_y = linear_by_hand(linear_layer1, x1)\n"
+                        "print(\"by hand:\", by_hand_y)\nprint(\"layer:  \", predicted_y)"),
+        },
+    },
+}

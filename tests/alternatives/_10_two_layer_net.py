@@ -1,0 +1,33 @@
+ALTERNATIVES = {
+    "sequential-and-chain": {
+        "style": "forward through an nn.Sequential built from the two layers; itertools.chain of the parameters; "
+                 "enumerate",
+        "answers": {
+            "network": ("layer1 = nn.Linear(2, HIDDEN)\n"
+                        "layer2 = nn.Linear(HIDDEN, 1)\n"
+                        "net = nn.Sequential(layer1, nn.Sigmoid(), layer2, nn.Sigmoid())\n\n\n"
+                        "def forward(x):\n"
+                        "    return net(x)"),
+            "train": ("import itertools\n\n"
+                      "optimizer = optim.SGD(itertools.chain(layer1.parameters(), layer2.parameters()), lr=1.0)\n"
+                      "loss_history = []\n"
+                      "for epoch in range(EPOCHS):\n"
+                      "    for i, (xb, yb) in enumerate(loader):\n"
+                      "        loss = loss_function(forward(xb), yb)\n"
+                      "        optimizer.zero_grad()\n"
+                      "        loss.backward()\n"
+                      "        optimizer.step()\n"
+                      "        loss_history += [loss.item()]\n"
+                      "print(f\"loss of the last batch: {loss_history[-1]:.5f}\")"),
+        },
+    },
+    "methods": {
+        "style": "the sigmoid as a tensor method",
+        "answers": {
+            "network": ("layer1 = nn.Linear(2, HIDDEN)\n"
+                        "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
+                        "def forward(x):\n"
+                        "    return layer2(layer1(x).sigmoid()).sigmoid()"),
+        },
+    },
+}
