@@ -68,7 +68,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum, Integer, Unicode
 
 from course import find_course_root
-from course.grader.sandbox import cgroups, kernel_user
+from course.grader.sandbox import cgroups, kernel_user, launcher
 from course.grader.sandbox.launcher import NETWORK_MODES
 
 # The `ename` of the error outputs this module writes: feedback shows them,
@@ -187,7 +187,7 @@ def warn_once(log, message):
 class LimitedKernelManager(AsyncKernelManager):
     """Starts the kernel through course.grader.sandbox.launcher, with the limits
     of the LimitedExecute that owns it. Off the network, the kernel's zmq
-    sockets are Unix sockets (ipc) in its home's ipc/ folder."""
+    sockets are Unix sockets (ipc) in its private HOME (or a short path in /tmp)."""
 
     memory_bytes = Integer(0)
     scratch_bytes = Integer(0)
@@ -227,17 +227,29 @@ class LimitedKernelManager(AsyncKernelManager):
         # The kernel's own data root, without the test sets (whoever it runs
         # as): only the grader reads the test labels (course/grader/sandbox/kernel_user.py).
         self._home = kernel_user.kernel_home(self.user or None)
-        if self.transport == "ipc":  # in the kernel's home: the launcher binds it into the kernel's view
-            (self._home / "ipc").mkdir()
-            if self.user:
-                os.chown(self._home / "ipc", *kernel_user.user_ids(self.user))
-            self.ip = str(self._home / "ipc" / "k")
+        if self.transport == "ipc" and self.scratch_bytes > 0:
+            # The sockets go in the kernel's private HOME, reached through
+            # /proc/<kernel>/root (_async_launch_kernel): no folder of the
+            # runner's is left for the kernel to write into.
+            self.ip = str(self._home / "k")
         self._cgroups = self._make_cgroups()
+        if self.scratch_bytes > 0:
+            works, why = launcher.scratch_works()
+            if not works:
+                warn_once(self.log, "no private /tmp, /dev/shm and HOME per kernel: what student code writes "
+                                    f"there stays on the runner, with no size limit ({why}; deploy/GRADING.md)")
         env = dict(kwargs.get("env") or os.environ)
         env["COURSE_DATA_DIR"] = str(self._home / "data")
         env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
         kwargs["env"] = env
         return await super().start_kernel(**kwargs)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.transport == "ipc" and self.scratch_bytes > 0:
+            seen = f"/proc/{self.provisioner.process.pid}/root{self.ip}"
+            if len(seen) < 100:  # a Unix socket's path has room for 107 bytes, and "-<port>"
+                self.ip = seen
 
     async def shutdown_kernel(self, now=False, restart=False):
         try:
@@ -267,8 +279,7 @@ class LimitedKernelManager(AsyncKernelManager):
         scratch = []
         if self.scratch_bytes > 0:  # what the kernel needs from under the folders made private
             scratch = ["--scratch", str(self.scratch_bytes), "--keep-ro", str(self._home / "data"),
-                       *(a for p in [*kernel_user.needed_folders(), self._home / "ipc"]
-                         for a in ("--keep", str(p)))]
+                       *(a for p in kernel_user.needed_folders() for a in ("--keep", str(p)))]
         cgroup = [arg for folder in self._cgroups for arg in ("--cgroup", folder)]
         return [sys.executable, "-m", "course.grader.sandbox.launcher", "--memory", str(self.memory_bytes),
                 "--file-size", str(self.file_size_bytes), "--network", self.network, *cgroup, *hide,

@@ -377,5 +377,23 @@ def network_isolation_works():
     return False, (probe.stderr.strip() or f"exit {probe.returncode}")
 
 
+_scratch_probe = []
+
+
+def scratch_works():
+    """Whether this machine lets the launcher give a kernel a private,
+    size-limited /tmp, /dev/shm and HOME: (True, "") or (False, why).
+    Asked once per process."""
+    if not _scratch_probe:
+        probe = subprocess.run(
+            [sys.executable, "-m", "course.grader.sandbox.launcher", "--scratch", str(1 << 20), "--",
+             sys.executable, "-c", "import os; print(os.listdir('/dev/shm'))"],
+            capture_output=True, text=True, timeout=60,
+        )
+        why = probe.stderr.strip() or f"exit {probe.returncode}"
+        _scratch_probe.append((True, "") if probe.returncode == 0 and not probe.stderr.strip() else (False, why))
+    return _scratch_probe[0]
+
+
 if __name__ == "__main__":
     sys.exit(main())
