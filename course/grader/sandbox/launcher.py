@@ -1,7 +1,9 @@
 """The kernel launcher: limits applied to a grading kernel, and only to it.
 
-    python -m course.grader.sandbox.launcher [--memory BYTES] [--network none|auto|host]
-                             [--hide DIR]... [--user NAME --home DIR] -- KERNEL COMMAND...
+    python -m course.grader.sandbox.launcher [--memory BYTES] [--file-size BYTES]
+        [--network none|auto|host] [--cgroup DIR]... [--hide DIR]...
+        [--scratch BYTES [--keep PATH]... [--keep-ro PATH]...] [--home DIR [--user NAME]]
+        -- KERNEL COMMAND...
 
 The grader's kernel manager (course.grader.limits.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
