@@ -242,7 +242,11 @@ class LimitedKernelManager(AsyncKernelManager):
         env["COURSE_DATA_DIR"] = str(self._home / "data")
         env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
         kwargs["env"] = env
-        return await super().start_kernel(**kwargs)
+        try:
+            return await super().start_kernel(**kwargs)
+        except BaseException:  # no kernel to shut down later: leave nothing behind now
+            cgroups.remove(self._cgroups)
+            raise
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         await super()._async_launch_kernel(kernel_cmd, **kw)

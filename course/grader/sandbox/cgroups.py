@@ -107,6 +107,7 @@ def make(limits):
                 raise OSError(version)
             folder = os.path.join(parent, name)
             if folder not in made:
+                prune(parent)
                 try:
                     os.mkdir(folder)
                 except OSError as e:
@@ -118,6 +119,21 @@ def make(limits):
         remove(list(made))
         raise
     return list(made)
+
+
+STALE_S = 600
+
+
+def prune(parent):
+    """Remove the kernel cgroups in `parent` left empty for STALE_S seconds
+    or more (a worker killed with its kernel cannot remove its own)."""
+    for entry in os.scandir(parent):
+        if entry.name.startswith(PREFIX) and entry.is_dir():
+            try:
+                if time.time() - entry.stat().st_mtime > STALE_S and not _procs(entry.path):
+                    os.rmdir(entry.path)
+            except OSError:
+                pass
 
 
 def _procs(folder):
