@@ -259,14 +259,30 @@ class LimitedKernelManager(AsyncKernelManager):
         try:
             return await super().shutdown_kernel(now=now, restart=restart)
         finally:
-            reap_strays(getattr(self, "_children_before", set()))
-            cgroups.remove(getattr(self, "_cgroups", []))
-            if getattr(self, "_home", None):
-                shutil.rmtree(self._home, ignore_errors=True)
-            if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
-                for path in glob.glob(f"{self.ip}-*"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
+            self._leave_nothing()
+
+    async def _async_cleanup_resources(self, restart=False):
+        # nbclient calls this alone (no shutdown_kernel) for a kernel that
+        # already died: os._exit, a segfault, the memory cgroup's kill.
+        try:
+            return await super()._async_cleanup_resources(restart=restart)
+        finally:
+            self._leave_nothing()
+
+    cleanup_resources = _async_cleanup_resources
+
+    def _leave_nothing(self):
+        """Kill what the kernel left running, remove its cgroups, its home
+        and its sockets (once; after a shutdown, or a kernel found dead)."""
+        reap_strays(getattr(self, "_children_before", set()))
+        cgroups.remove(getattr(self, "_cgroups", []))
+        self._cgroups = []
+        if getattr(self, "_home", None):
+            shutil.rmtree(self._home, ignore_errors=True)
+        if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
+            for path in glob.glob(f"{self.ip}-*"):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
 
     def isolate(self):
         self.transport = "ipc" if self.network != "host" else "tcp"
