@@ -69,3 +69,10 @@ c.LimitedExecute.network = os.environ.get("COURSE_KERNEL_NETWORK", "auto")
 # "auto" (nobody, where nobody can run the course's Python; else root, with
 # a warning), "none" (the grader's own user), or a user name (insist).
 c.LimitedExecute.kernel_user = os.environ.get("COURSE_KERNEL_USER", "auto")
+# The kernel's /tmp, /var/tmp, /dev/shm and HOME: one private tmpfs of this
+# size (RAM, counted in its memory cgroup), gone with the kernel; "none": the
+# runner's own folders. And the largest file it may write (RLIMIT_FSIZE).
+c.LimitedExecute.scratch_limit = os.environ.get("COURSE_SCRATCH_LIMIT", "1G")
+c.LimitedExecute.file_size_limit = os.environ.get("COURSE_FILE_SIZE_LIMIT", "1G")
+# Processes and threads of one kernel at once (a pids cgroup per kernel; 0: none).
+c.LimitedExecute.process_limit = int(os.environ.get("COURSE_PROCESS_LIMIT", "512"))

@@ -116,3 +116,24 @@ def test_a_limit_of_zero_cuts_nothing():
     LimitedExecute(max_output_chars=0)._cut_long_outputs(cell)
     assert cell.outputs[0].text == "x" * LONG
     assert cell.outputs[1].data["text/plain"] == "y" * LONG
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("ename, evalue, note", [
+    ("OSError", "[Errno 28] No space left on device", "DiskLimitExceeded"),
+    ("OSError", "[Errno 27] File too large", "DiskLimitExceeded"),
+    ("RuntimeError", "unable to write to file </torch_1_2>: No space left on device (28)", "DiskLimitExceeded"),
+    ("BlockingIOError", "[Errno 11] Resource temporarily unavailable", "ProcessLimitExceeded"),
+    ("RuntimeError", "can't start new thread", "ProcessLimitExceeded"),
+    ("ValueError", "wrong shape", None),
+])
+def test_a_cell_stopped_by_the_disk_or_process_limit_gets_a_note(ename, evalue, note):
+    cell = cell_with(new_output("error", ename=ename, evalue=evalue, traceback=[]))
+    execute = LimitedExecute(scratch_limit="256M", file_size_limit="1G", process_limit=128, network="host")
+    execute._explain(cell, "")
+    notes = [o for o in cell.outputs[1:]]
+    assert [o.ename for o in notes] == ([note] if note else [])
+    if note == "DiskLimitExceeded":
+        assert "256 MiB for all it writes in HOME, /tmp and /dev/shm together" in notes[0].evalue
+    if note == "ProcessLimitExceeded":
+        assert "128 processes and threads" in notes[0].evalue

@@ -1,5 +1,5 @@
 """Limits per submission while autograding: time per cell, time per notebook,
-memory, and no network for student code.
+memory, disk, processes, and no network for student code.
 
 nbgrader_config.py puts `LimitedExecute` in place of nbgrader's `Execute` in
 autograde, so plain `nbgrader autograde`, the formgrader and
@@ -9,6 +9,9 @@ autograde, so plain `nbgrader autograde`, the formgrader and
     c.LimitedExecute.notebook_timeout whole notebook, seconds (0: none)
     c.LimitedExecute.memory_limit     "4G", "512M", "none"
     c.LimitedExecute.network          "none" | "auto" | "host"
+    c.LimitedExecute.scratch_limit    "1G": the kernel's /tmp, /dev/shm and HOME together
+    c.LimitedExecute.file_size_limit  "1G": one file, anywhere
+    c.LimitedExecute.process_limit    512: processes and threads of one kernel (0: none)
 
 A submission that breaks a limit is still graded: the cell that broke it gets
 an error output that says which limit and what to do (nbgrader scores a test
@@ -26,6 +29,17 @@ cell that did run keeps its points. How each limit is enforced:
 - memory and network: applied by `course.grader.sandbox.launcher`, a launcher put in front of
   the kernel's command (RLIMIT_DATA; a network namespace, with the kernel
   talking to nbclient over zmq's ipc transport instead of TCP).
+- disk: the kernel's /tmp, /var/tmp, /dev/shm and HOME are one private
+  tmpfs of `scratch_limit` (launcher --scratch), gone with the kernel; its
+  data view is bound in read-only. Any file it writes stops at
+  `file_size_limit` (RLIMIT_FSIZE). A write past either fails (ENOSPC,
+  EFBIG), and the cell gets a DiskLimitExceeded note.
+- processes and memory, per kernel: a cgroup of its own (sandbox/cgroups.py)
+  with `pids.max` = `process_limit` and a memory limit of `memory_limit`
+  plus `scratch_limit` (tmpfs pages are memory), counting the kernel and
+  all it starts. A fork that fails there gets a ProcessLimitExceeded note.
+  Where the machine gives no such cgroup, the grader says so once in its
+  log (and RLIMIT_DATA per process is all that bounds memory).
 - output: nbgrader's LimitOutput cuts outputs by lines; one output's text is
   also cut to `max_output_chars` characters (an 8 MB line stays 8 MB else).
 - user: a grader running as root runs student code as `nobody` (see
@@ -54,7 +68,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum, Integer, Unicode
 
 from course import find_course_root
-from course.grader.sandbox import kernel_user
+from course.grader.sandbox import cgroups, kernel_user, launcher
 from course.grader.sandbox.launcher import NETWORK_MODES
 
 # The `ename` of the error outputs this module writes: feedback shows them,
@@ -64,10 +78,19 @@ MEMORY_LIMIT = "MemoryLimitExceeded"
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "NotRun"
 NO_NETWORK = "NoNetwork"
-LIMIT_ERRORS = (TIME_LIMIT, MEMORY_LIMIT, KERNEL_DIED, NOT_RUN, NO_NETWORK)
+DISK_LIMIT = "DiskLimitExceeded"
+PROCESS_LIMIT = "ProcessLimitExceeded"
+LIMIT_ERRORS = (TIME_LIMIT, MEMORY_LIMIT, KERNEL_DIED, NOT_RUN, NO_NETWORK, DISK_LIMIT, PROCESS_LIMIT)
 # What Python says when code without a network tries to use one.
 NETWORK_ERRORS = ("Network is unreachable", "Temporary failure in name resolution",
                   "Name or service not known", "No address associated with hostname")
+# What Python (and torch) say when a write goes past the disk or file-size limit.
+DISK_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded")
+# ... and when a process or thread cannot be started (fork's EAGAIN).
+PROCESS_ERRORS = ("Resource temporarily unavailable", "can't start new thread")
+# Room above memory_limit + scratch_limit in a kernel's memory cgroup: the
+# code, stacks and page cache that RLIMIT_DATA does not count.
+MEMORY_CGROUP_SLACK = 512 * 2**20
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
@@ -151,14 +174,49 @@ def reap_strays(keep):
                 pass
 
 
+_warned = set()
+
+
+def warn_once(log, message):
+    """Say `message` in the grader's log once per process."""
+    if message not in _warned:
+        _warned.add(message)
+        log.warning(message)
+
+
 class LimitedKernelManager(AsyncKernelManager):
-    """Starts the kernel through course.grader.sandbox.launcher, with the memory and network
-    limits of the LimitedExecute that owns it. Off the network, the kernel's
-    zmq sockets are Unix sockets (ipc) in a short private path."""
+    """Starts the kernel through course.grader.sandbox.launcher, with the limits
+    of the LimitedExecute that owns it. Off the network, the kernel's zmq
+    sockets are Unix sockets (ipc) in its private HOME (or a short path in /tmp)."""
 
     memory_bytes = Integer(0)
+    scratch_bytes = Integer(0)
+    file_size_bytes = Integer(0)
+    process_limit = Integer(0)
     network = CaselessStrEnum(NETWORK_MODES, default_value="host")
     user = Unicode("", help="The user the kernel runs as ('': the grader's own).")
+
+    def _make_cgroups(self):
+        """The kernel's cgroup folders, with its process and memory limits;
+        a limit the machine cannot give is said once in the log."""
+        wanted = {}
+        if self.process_limit > 0:
+            wanted["pids"] = self.process_limit
+        if self.memory_bytes > 0:
+            wanted["memory"] = self.memory_bytes + self.scratch_bytes + MEMORY_CGROUP_SLACK
+        for controller in list(wanted):
+            why = cgroups.missing(controller)
+            if why:
+                del wanted[controller]
+                what = ("no process limit per kernel: a submission can start processes until the machine "
+                        "runs out" if controller == "pids" else
+                        "no memory limit per kernel across its processes and tmpfs (RLIMIT_DATA per process only)")
+                warn_once(self.log, f"{what} ({why}; deploy/GRADING.md)")
+        try:
+            return cgroups.make(wanted) if wanted else []
+        except OSError as e:
+            warn_once(self.log, f"no process or memory limit per kernel: {e}")
+            return []
 
     async def start_kernel(self, **kwargs):
         # Orphans of the kernel (daemons, double forks) become our children,
@@ -169,37 +227,83 @@ class LimitedKernelManager(AsyncKernelManager):
         # The kernel's own data root, without the test sets (whoever it runs
         # as): only the grader reads the test labels (course/grader/sandbox/kernel_user.py).
         self._home = kernel_user.kernel_home(self.user or None)
+        if self.transport == "ipc" and self.scratch_bytes > 0:
+            # The sockets go in the kernel's private HOME, reached through
+            # /proc/<kernel>/root (_async_launch_kernel): no folder of the
+            # runner's is left for the kernel to write into.
+            self.ip = str(self._home / "k")
+        self._cgroups = self._make_cgroups()
+        if self.scratch_bytes > 0:
+            works, why = launcher.scratch_works()
+            if not works:
+                warn_once(self.log, "no private /tmp, /dev/shm and HOME per kernel: what student code writes "
+                                    f"there stays on the runner, with no size limit ({why}; deploy/GRADING.md)")
         env = dict(kwargs.get("env") or os.environ)
         env["COURSE_DATA_DIR"] = str(self._home / "data")
         env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
         kwargs["env"] = env
-        return await super().start_kernel(**kwargs)
+        try:
+            return await super().start_kernel(**kwargs)
+        except BaseException:  # no kernel to shut down later: leave nothing behind now
+            cgroups.remove(self._cgroups)
+            raise
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.transport == "ipc" and self.scratch_bytes > 0:
+            seen = f"/proc/{self.provisioner.process.pid}/root{self.ip}"
+            if len(seen) < 100:  # a Unix socket's path has room for 107 bytes, and "-<port>"
+                self.ip = seen
 
     async def shutdown_kernel(self, now=False, restart=False):
         try:
             return await super().shutdown_kernel(now=now, restart=restart)
         finally:
-            reap_strays(getattr(self, "_children_before", set()))
-            if getattr(self, "_home", None):
-                shutil.rmtree(self._home, ignore_errors=True)
-            if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
-                for path in glob.glob(f"{self.ip}-*"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
+            self._leave_nothing()
+
+    async def _async_cleanup_resources(self, restart=False):
+        # nbclient calls this alone (no shutdown_kernel) for a kernel that
+        # already died: os._exit, a segfault, the memory cgroup's kill.
+        try:
+            return await super()._async_cleanup_resources(restart=restart)
+        finally:
+            self._leave_nothing()
+
+    cleanup_resources = _async_cleanup_resources
+
+    def _leave_nothing(self):
+        """Kill what the kernel left running, remove its cgroups, its home
+        and its sockets (once; after a shutdown, or a kernel found dead)."""
+        reap_strays(getattr(self, "_children_before", set()))
+        cgroups.remove(getattr(self, "_cgroups", []))
+        self._cgroups = []
+        if getattr(self, "_home", None):
+            shutil.rmtree(self._home, ignore_errors=True)
+        if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
+            for path in glob.glob(f"{self.ip}-*"):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
 
     def isolate(self):
         self.transport = "ipc" if self.network != "host" else "tcp"
         if self.transport == "ipc":
-            # Unix socket paths are short (108 bytes): not the runtime dir.
+            # Unix socket paths are short (108 bytes): not the runtime dir
+            # (start_kernel moves them into the kernel's home).
             self.ip = f"{tempfile.gettempdir()}/ck-{uuid.uuid4().hex[:16]}"
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        user = ["--user", self.user, "--home", str(self._home)] if self.user else []
+        user = ["--user", self.user] if self.user else []
         # The grader's data roots, test labels included, covered for the kernel.
         hide = [arg for folder in kernel_user.hidden_folders(self._home) for arg in ("--hide", str(folder))]
+        scratch = []
+        if self.scratch_bytes > 0:  # what the kernel needs from under the folders made private
+            scratch = ["--scratch", str(self.scratch_bytes), "--keep-ro", str(self._home / "data"),
+                       *(a for p in kernel_user.needed_folders() for a in ("--keep", str(p)))]
+        cgroup = [arg for folder in self._cgroups for arg in ("--cgroup", folder)]
         return [sys.executable, "-m", "course.grader.sandbox.launcher", "--memory", str(self.memory_bytes),
-                "--network", self.network, *hide, *user, "--", *command]
+                "--file-size", str(self.file_size_bytes), "--network", self.network, *cgroup, *hide,
+                *scratch, "--home", str(self._home), *user, "--", *command]
 
 
 class LimitedExecute(Execute):
@@ -216,6 +320,16 @@ class LimitedExecute(Execute):
         NETWORK_MODES, default_value="auto",
         help="Network for student code: none (isolate, or refuse to grade), "
              "auto (isolate where the machine allows it), host (no isolation).",
+    ).tag(config=True)
+    scratch_limit = Unicode(
+        "1G", help='Size of the kernel\'s private /tmp, /var/tmp, /dev/shm and HOME, together (one tmpfs, so '
+                   'memory too): "1G", "256M" or "none" (the runner\'s own folders, no limit).',
+    ).tag(config=True)
+    file_size_limit = Unicode(
+        "1G", help='Largest file the kernel may write, anywhere (RLIMIT_FSIZE): "1G" or "none".',
+    ).tag(config=True)
+    process_limit = Integer(
+        512, help="Processes and threads one kernel may run at once (a pids cgroup; 0: no limit).",
     ).tag(config=True)
     kernel_user = Unicode(
         "auto", help="Who student code runs as when the grader is root: auto (nobody, where "
@@ -242,6 +356,9 @@ class LimitedExecute(Execute):
         km = super().create_kernel_manager()
         if isinstance(km, LimitedKernelManager):
             km.memory_bytes = parse_size(self.memory_limit) or 0
+            km.scratch_bytes = parse_size(self.scratch_limit) or 0
+            km.file_size_bytes = parse_size(self.file_size_limit) or 0
+            km.process_limit = max(0, self.process_limit)
             km.network = self.network
             km.user = self._kernel_user() or ""
             km.isolate()
@@ -254,6 +371,14 @@ class LimitedExecute(Execute):
         if user:
             kernel_user.close_course(find_course_root())
         return user
+
+    def _disk_text(self):
+        scratch, file_size = parse_size(self.scratch_limit), parse_size(self.file_size_limit)
+        limits = ([f"{format_size(scratch)} for all it writes in HOME, /tmp and /dev/shm together"] if scratch else []) + \
+                 ([f"{format_size(file_size)} for one file"] if file_size else [])
+        return ("This cell wrote more than a notebook may write while grading ("
+                + (" and ".join(limits) or "the disk was full") + "), and the write failed. Write smaller "
+                "files, delete those you no longer need, or keep results in memory.")
 
     def _memory_text(self):
         limit = parse_size(self.memory_limit)
@@ -357,6 +482,15 @@ class LimitedExecute(Execute):
             cell.outputs.append(error_output(
                 NO_NETWORK, "Student code has no network access while grading: nothing can be "
                 "downloaded or sent. Use the data the course provides (the data root)."))
+        elif any(m in f"{o.get('ename')}: {o.get('evalue')}" for o in errors for m in DISK_ERRORS):
+            cell.outputs.append(error_output(DISK_LIMIT, self._disk_text()))
+        elif self.process_limit > 0 and any(
+                m in f"{o.get('ename')}: {o.get('evalue')}" for o in errors for m in PROCESS_ERRORS):
+            cell.outputs.append(error_output(
+                PROCESS_LIMIT,
+                f"This cell could not start a process or thread: a notebook may run {self.process_limit} "
+                "processes and threads at once while grading. Start fewer (a DataLoader needs no more "
+                "than num_workers=4) and let them finish before starting more."))
         elif any(is_out_of_memory(o) for o in errors):
             cell.outputs.append(error_output(
                 MEMORY_LIMIT,

@@ -14,7 +14,7 @@ Each entry builds the file a student hands in from the reference solution
   autograded/ and feedback/ folders is compared before and after;
 - `gaps`: {aspect: reason} for what the grading system does NOT defend yet
   (aspects: "graded", "score", "says", "isolation", "witness", "processes",
-  "leak", "size"; a submission that is not "graded" has no score or
+  "leak", "size", "leftovers"; a submission that is not "graded" has no score or
   feedback either);
   that aspect's test is xfail(strict=True) with the reason, so it turns
   into a failure the day the gap is closed and the mark is forgotten.
@@ -30,7 +30,7 @@ from typing import Callable
 
 import nbformat
 
-from course.grader.sandbox import kernel_user
+from course.grader.sandbox import cgroups, kernel_user, launcher
 
 STEP = "01_tensors"
 POINTS = {"check-tensors": 2, "check-slices": 2, "check-describe": 1, "check-inplace": 2}
@@ -38,6 +38,12 @@ ALL = frozenset(POINTS)
 CELL_TIMEOUT = 20     # seconds per cell (--cell-timeout)
 NOTEBOOK_TIMEOUT = 60  # seconds per notebook (--notebook-timeout)
 MEMORY_LIMIT = "2G"   # per kernel (--memory-limit)
+# Small, to keep the disk and process floods fast (nbgrader_config.py reads them).
+SCRATCH_LIMIT = "256M"  # the kernel's /tmp, /dev/shm and HOME together (COURSE_SCRATCH_LIMIT)
+FILE_SIZE_LIMIT = "192M"  # one file (COURSE_FILE_SIZE_LIMIT)
+PROCESS_LIMIT = 256     # processes and threads of one kernel (COURSE_PROCESS_LIMIT)
+LIMIT_ENV = {"COURSE_SCRATCH_LIMIT": SCRATCH_LIMIT, "COURSE_FILE_SIZE_LIMIT": FILE_SIZE_LIMIT,
+             "COURSE_PROCESS_LIMIT": str(PROCESS_LIMIT)}
 # The escapes and leaks are stopped by running student code as an
 # unprivileged user (course/grader/sandbox/kernel_user.py). That needs a grader running as
 # root and a Python every user can run; where either is missing, the kernel
@@ -73,6 +79,19 @@ def known_gaps(entry):
     if isinstance(entry.gaps, AsGrader):
         return {} if kernel_runs_as()[0] else dict(entry.gaps)
     return entry.gaps
+
+
+SCRATCH = launcher.scratch_works()
+PIDS_CGROUP = cgroups.missing("pids")
+
+
+def without_scratch(gaps):
+    """`gaps` where the machine gives a kernel no private, limited /tmp."""
+    return {} if SCRATCH[0] else {k: f"{v} (no private /tmp here: {SCRATCH[1]})" for k, v in gaps.items()}
+
+
+def without_pids_cgroup(gaps):
+    return {k: f"{v} (no pids cgroup here: {PIDS_CGROUP})" for k, v in gaps.items()} if PIDS_CGROUP else {}
 
 
 # {student: (cell scores, grade command's row)}, filled as the tests grade;
@@ -211,6 +230,29 @@ def _extra_cells(ctx, after, sources):
 
 CORRECT_SLICES = "first_row = x2[0, :]\nthird_column = x2[:, 2]\nfirst_entries = x3[:, 0, 0]"
 SPAWN = "import subprocess\n"
+
+
+def write_files(folder, total_mib, file_mib, token, keep_going=False):
+    """Code that writes `total_mib` into `folder`, in files of `file_mib`
+    named `token`-N; with `keep_going`, the
+    first failed write ends the filling quietly (a full disk, not an error)."""
+    code = (f"import os\nblock = bytes(2**20)\nfolder = os.path.expanduser({folder!r})\n"
+            f"try:\n"
+            f"    for i in range({total_mib // file_mib}):\n"
+            f"        with open(os.path.join(folder, '{token}-%d' % i), 'wb') as f:\n"
+            f"            for _ in range({file_mib}):\n"
+            f"                f.write(block)\n"
+            f"except OSError as error:\n"
+            f"    print('the write stopped:', error)\n"
+            f"    {'pass' if keep_going else 'raise'}\n")
+    return code
+
+
+def flood(token, count):
+    """Code that starts `count` processes (a shell and its sleep, half each),
+    each carrying the token in its environment."""
+    return (SPAWN + f"import os\nfor i in range({count // 2}):\n"
+            f"    subprocess.Popen(['sh', '-c', 'sleep 1000; : {token}-flood'], env={{**os.environ, 'FLOOD': '{token}'}})\n")
 
 # -- attacks on the course, run from inside the kernel --------------------------
 
@@ -376,6 +418,29 @@ def corpus():
                        f"subprocess.Popen(['sh', '-c', 'sleep 1000; : {c.token}-session'], start_new_session=True)\n"
                        f"subprocess.run(['sh', '-c', '(sleep 1000; : {c.token}-daemon) > /dev/null 2>&1 &'], "
                        "start_new_session=True)\n") + CORRECT_SLICES)))
+    # Disk and processes: each stopped at its limit, and nothing left on the
+    # runner (test_nothing_is_left_on_the_runner).
+    disk = ("wrote more than a notebook may write",)
+    e.append(Entry("huge-file-in-home", "limits", f"a 6 GiB file into HOME (cut: {FILE_SIZE_LIMIT} + 128M)",
+                   lambda c: c.answers(slices=write_files("~", 320, 320, f"{c.token}-huge-file-in-home") + CORRECT_SLICES),
+                   lost={"check-slices"}, says=disk, status="limit",
+                   gaps=without_scratch({"leftovers": "the file is written on the runner's disk"})))
+    e.append(Entry("fill-tmp", "limits", f"1 GiB into /tmp, past the {SCRATCH_LIMIT} private /tmp",
+                   lambda c: c.answers(slices=write_files("/tmp", 1024, 128, f"{c.token}-fill-tmp") + CORRECT_SLICES),
+                   lost={"check-slices"}, says=disk, status="limit",
+                   gaps=without_scratch({"leftovers": "the files stay in the runner's /tmp"})))
+    e.append(Entry("fill-shm", "limits", f"3 GiB into /dev/shm (RAM), past the {SCRATCH_LIMIT} private one",
+                   lambda c: c.answers(slices=write_files("/dev/shm", 3072, 128, f"{c.token}-fill-shm") + CORRECT_SLICES),
+                   lost={"check-slices"}, says=disk, status="limit",
+                   gaps=without_scratch({"leftovers": "the files stay in the runner's /dev/shm"})))
+    e.append(Entry("full-disk", "limits", "fills its own HOME until a write fails, then answers right",
+                   lambda c: c.answers(slices=write_files("~", 4096, 1, f"{c.token}-full-disk", keep_going=True) + CORRECT_SLICES),
+                   gaps=without_scratch({"leftovers": "the files fill the runner's disk"})))
+    e.append(Entry("fork-flood", "limits", f"800 processes (each sleeping), past the limit of {PROCESS_LIMIT}",
+                   lambda c: c.answers(slices=flood(c.token, 800) + CORRECT_SLICES),
+                   lost={"check-slices"}, says=("could not start a process",), status="limit",
+                   gaps=without_pids_cgroup({"score": "all 800 start", "says": "all 800 start",
+                                             "leftovers": "all 800 start"})))
     e.append(Entry("network", "limits", "connects to a TCP server on the grader's loopback",
                    lambda c: c.answers(slices=("import socket\n"
                                                f"socket.create_connection(('127.0.0.1', {c.port}), timeout=5).close()\n"

@@ -190,7 +190,7 @@ def processes_with(token):
 
 
 def grade_command(root, *args, timeout=1200):
-    env = {k: v for k, v in os.environ.items() if k != "COURSE_DB_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_DB_URL"} | C.LIMIT_ENV
     return subprocess.run([sys.executable, "-m", "course", "grade", C.STEP, "-j", "2", "--quiet",
                            "--log-dir", str(Path(root).parent / f"logs-{uuid.uuid4().hex[:6]}"),
                            *LIMIT_FLAGS, *args],
@@ -234,6 +234,7 @@ class Graded:
     dump: dict
     rows: dict = field(default_factory=dict)        # the grade command's summary
     survivors: dict = field(default_factory=dict)   # entry -> [(pid, cmdline)]
+    leftovers: dict = field(default_factory=dict)   # entry -> what it left on the runner
     before: dict = field(default_factory=dict)      # tree digest before grading
     after: dict = field(default_factory=dict)
     dump_before: dict = field(default_factory=dict)
@@ -299,7 +300,8 @@ def kill_survivors(token):
     survivors = {}
     found = processes_with(token)
     for pid, cmdline in found:
-        name = "child-process" if f"{token}-child" in cmdline else "daemon-process"
+        name = ("child-process" if f"{token}-child" in cmdline else
+                "fork-flood" if f"{token}-flood" in cmdline else "daemon-process")
         survivors.setdefault(name, []).append((pid, cmdline))
     for pid in descendants([pid for pid, _ in found]):
         try:
@@ -307,6 +309,42 @@ def kill_survivors(token):
         except OSError:
             pass
     return survivors
+
+
+# Where anyone may write on the runner, and so where a kernel's files could stay.
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def with_token_in_environment(token):
+    """[(pid, cmdline)] of the processes whose environment holds token."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if token.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found.append((int(pid), Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()))
+        except OSError:
+            pass
+    return found
+
+
+def leftovers(token, names):
+    """{entry: [what it left]}: files named after `token`-entry in the
+    runner's shared folders (and the kernels' homes there, which the grader
+    removes), processes carrying the token, and any kernel cgroup."""
+    from course.grader.sandbox import cgroups
+
+    files = [p for folder in SHARED_FOLDERS if os.path.isdir(folder)
+             for p in [*Path(folder).glob(f"{token}-*"), *Path(folder).glob(f"course-kernel-*/{token}-*")]]
+    processes = with_token_in_environment(token) + [p for p in processes_with(token) if "-flood" in p[1]]
+    found = {name: [str(p) for p in files if p.name.startswith(f"{token}-{name}-")] for name in names}
+    found["fork-flood"] = found.get("fork-flood", []) + [f"process {pid}: {cmd}" for pid, cmd in processes]
+    for controller in ("pids", "memory"):
+        parent, _ = cgroups.parent_folder(controller)
+        if parent:
+            left = [str(p) for p in Path(parent).glob(cgroups.PREFIX + "*")]
+            for name in found:
+                found[name] += left
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -327,6 +365,7 @@ def batch(context):
     out = grade_command(root)
     graded.seconds = time.monotonic() - start
     graded.stdout, graded.stderr, graded.returncode = out.stdout, out.stderr, out.returncode
+    graded.leftovers = leftovers(ctx.token, [e.name for e in BATCH])
     graded.survivors = kill_survivors(ctx.token)
     graded.after = tree_digest(root, GRADER_WRITES)
     graded.dump = gradebook_dump(root / "gradebook.db")
@@ -415,10 +454,21 @@ def test_output_is_bounded(entry, batch):
         assert path.stat().st_size < MAX_OUTPUT_BYTES, f"{path.name}: {path.stat().st_size} bytes"
 
 
-@pytest.mark.parametrize("entry", params([BY_NAME["child-process"], BY_NAME["daemon-process"]], "processes"))
+@pytest.mark.parametrize("entry", params([BY_NAME[n] for n in ("child-process", "daemon-process", "fork-flood")],
+                                         "processes"))
 def test_no_process_outlives_grading(entry, batch):
     assert not batch.survivors.get(entry.name), (
         f"still running after grading (now killed by the test): {batch.survivors[entry.name]}")
+
+
+DISK_AND_PROCESSES = ["huge-file-in-home", "fill-tmp", "fill-shm", "full-disk", "fork-flood"]
+
+
+@pytest.mark.parametrize("entry", params([BY_NAME[n] for n in DISK_AND_PROCESSES], "leftovers"))
+def test_nothing_is_left_on_the_runner(entry, batch):
+    """What a kernel wrote in /tmp, /dev/shm or its HOME, and the processes
+    it started, are gone once it is graded."""
+    assert not batch.leftovers[entry.name], f"left on the runner: {batch.leftovers[entry.name][:5]}"
 
 
 def test_no_network_for_student_code(batch, listener):

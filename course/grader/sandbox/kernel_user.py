@@ -103,21 +103,30 @@ def _test_files():
 _data_folders = {}
 
 
+def needed_folders():
+    """What a kernel needs to see as the grader does, wherever it is: this
+    Python, the course package and the course (the launcher neither hides
+    them nor lets a private /tmp cover them)."""
+    import course
+    from course import find_course_root
+
+    needed = [Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+    try:
+        needed.append(find_course_root())
+    except FileNotFoundError:
+        pass
+    return [p.resolve() for p in needed]
+
+
 def hidden_folders(home):
     """The grader's data folders that a kernel must not see (course.grader.sandbox.launcher
     --hide covers them): the data root, the work folder, and the folders of
     the test-set files and of where their links lead. Left out: a folder
     that holds something the kernel needs (its HOME, its Python, the course
     package, the course) or that a folder already hidden holds."""
-    import course
-    from course import data, find_course_root
+    from course import data
 
-    needed = [Path(home), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
-    try:
-        needed.append(find_course_root())
-    except FileNotFoundError:
-        pass
-    needed = [p.resolve() for p in needed]
+    needed = [Path(home).resolve(), *needed_folders()]
     key = (data.data_root(), data.work_dir())
     if key not in _data_folders:  # once per process: the walk of the data roots is on every kernel start
         _data_folders[key] = {*key, *(p.parent for p in data.test_files())}

@@ -1,7 +1,9 @@
 """The kernel launcher: limits applied to a grading kernel, and only to it.
 
-    python -m course.grader.sandbox.launcher [--memory BYTES] [--network none|auto|host]
-                             [--hide DIR]... [--user NAME --home DIR] -- KERNEL COMMAND...
+    python -m course.grader.sandbox.launcher [--memory BYTES] [--file-size BYTES]
+        [--network none|auto|host] [--cgroup DIR]... [--hide DIR]...
+        [--scratch BYTES [--keep PATH]... [--keep-ro PATH]...] [--home DIR [--user NAME]]
+        -- KERNEL COMMAND...
 
 The grader's kernel manager (course.grader.limits.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
@@ -29,6 +31,19 @@ kills reach the kernel itself):
   through hard links in its HOME, and finds nothing where the test labels
   are, whatever their permissions. Where it cannot, it says so on stderr
   and goes on (the permissions are then what protects them).
+- scratch: with `--scratch BYTES`, the folders anyone may write on the
+  runner (/tmp, /var/tmp, /dev/shm, /run/lock) and the kernel's HOME are,
+  for the kernel only, folders of one new tmpfs of that size, in the same
+  mount namespace: what the kernel writes there is counted against one
+  budget (ENOSPC past it, and memory it can reach: tmpfs pages are RAM) and
+  is gone when its last process ends. Each `--keep`/`--keep-ro` path (the
+  kernel's data view and socket folder, the Python and course it needs)
+  is bound back, as on the runner, where a private folder covered it.
+- file size: `--file-size BYTES` sets RLIMIT_FSIZE, with SIGXFSZ ignored so
+  that a write past it fails (OSError EFBIG) instead of killing the kernel.
+- cgroups: each `--cgroup DIR` (a cgroup the grader made for this kernel,
+  with its process and memory limits; course/grader/sandbox/cgroups.py) is joined
+  before anything else, so the kernel and all it starts are counted there.
 - user: started as root with `--user`, the kernel drops to that unprivileged
   user (course/grader/sandbox/kernel_user.py picks it and checks it can run this Python):
   then it cannot ptrace the grader, write the gradebook, the course or the
@@ -54,7 +69,8 @@ import sys
 CLONE_NEWNET = 0x40000000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_REC, MS_PRIVATE = 0x4000, 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_CAPBSET_DROP = 24
 # Capabilities a kernel running as root must not keep: with them it could
@@ -97,19 +113,108 @@ def isolate_network():
     return None
 
 
-def hide(folders):
-    """Cover each of `folders` with an empty, read-only tmpfs, seen by this
-    process and what it starts only. Returns None on success, else why not."""
+def new_mount_namespace():
+    """Give this process (and what it starts) mounts of its own, which do
+    not spread back to the grader's. Returns None on success, else why not."""
     libc = _libc()
     if libc.unshare(CLONE_NEWNS) != 0:
         return f"unshare(CLONE_NEWNS): {os.strerror(ctypes.get_errno())}"
-    # Private: the covers must not spread back to the grader's mounts.
     if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return f"making / private: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+def _mount(source, target, fstype=None, flags=0, options=None):
+    if _libc().mount(os.fsencode(source), os.fsencode(target), fstype, flags, options) != 0:
+        raise OSError(ctypes.get_errno(), f"mounting {target}: {os.strerror(ctypes.get_errno())}")
+
+
+def hide(folders):
+    """Cover each of `folders` with an empty, read-only tmpfs (in this
+    process's own mount namespace). Returns None on success, else why not."""
     for folder in folders:
-        if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                      b"size=4k,mode=0555") != 0:
-            return f"covering {folder}: {os.strerror(ctypes.get_errno())}"
+        try:
+            _mount("tmpfs", folder, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k,mode=0555")
+        except OSError as e:
+            return f"covering {folder}: {e.strerror}"
+    return None
+
+
+# Where anyone may write on a usual Linux machine: each gets a private copy.
+PRIVATE_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def private_folders(home=None):
+    """The runner's world-writable folders that exist here (links resolved,
+    each once), then `home`: what scratch() makes private."""
+    found = []
+    for folder in PRIVATE_FOLDERS:
+        real = os.path.realpath(folder)
+        if os.path.isdir(real) and real not in found:
+            found.append(real)
+    if home and os.path.realpath(home) not in found:
+        found.append(os.path.realpath(home))
+    return found
+
+
+def _under(path, folder):
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def scratch(size, folders, keep=(), keep_ro=()):
+    """Make `folders` (the first one holds the others) folders of one new
+    tmpfs of `size` bytes, then bind each `keep` path (`keep_ro`: read-only)
+    back where a private folder covered it. Needs a mount namespace of its
+    own. Returns None on success, else why not."""
+    kept = [(os.path.realpath(p), False) for p in keep] + [(os.path.realpath(p), True) for p in keep_ro]
+    # Opened before anything is covered: what the paths lead to on the runner.
+    handles = [(path, ro, os.open(path, os.O_PATH)) for path, ro in kept if os.path.exists(path)]
+    first, others = folders[0], folders[1:]
+    try:
+        _mount("tmpfs", first, b"tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777".encode())
+        for i, folder in enumerate(others):
+            if _under(folder, first):  # inside the tmpfs already (a HOME in /tmp)
+                os.makedirs(folder, exist_ok=True)
+                continue
+            inside = os.path.join(first, ".scratch", folder.strip("/").replace("/", "-"))
+            os.makedirs(inside, exist_ok=True)
+            os.chmod(os.path.dirname(inside), 0o755)
+            os.chmod(inside, 0o1777)
+            _mount(inside, folder, None, MS_BIND)
+        for path, ro, fd in sorted(handles):
+            if not any(_under(path, f) for f in folders):
+                continue  # never covered
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(path, exist_ok=True)
+            elif not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                open(path, "a").close()
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            if ro:
+                _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    except OSError as e:
+        return str(e)
+    finally:
+        for _, _, fd in handles:
+            os.close(fd)
+    return None
+
+
+def limit_file_size(nbytes):
+    """Cap the size of any file this process writes; a write past it fails
+    with EFBIG (SIGXFSZ ignored, as Python itself does) instead of a kill."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+
+
+def join_cgroups(folders):
+    """Move this process into each cgroup folder. Returns None, else why not."""
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+        except OSError as e:
+            return f"joining {folder}: {e.strerror}"
     return None
 
 
@@ -127,18 +232,34 @@ def user_ids(user):
     return entry.pw_uid, entry.pw_gid
 
 
-def become(user, home, command):
+def read_connection_file(command):
+    """(index in command, text) of the connection file named after -f, or
+    None: read before the mounts change, as a private /tmp covers it."""
+    for i, arg in enumerate(command[:-1]):
+        if arg == "-f" and os.path.isfile(command[i + 1]):
+            with open(command[i + 1]) as f:
+                return i + 1, f.read()
+    return None
+
+
+def copy_connection_file(command, connection, home):
+    """The command, naming a copy of the connection file in `home` (0600),
+    where the kernel can read it whoever it runs as."""
+    index, text = connection
+    copy = os.path.join(home, "kernel.json")
+    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return [*command[:index], copy, *command[index + 1:]]
+
+
+def become(user, home):
     """Go on as `user` (this process, then the kernel `exec`d next), with
-    `home` as HOME and TMPDIR. The connection file named in the command
-    (0600, the grader's) is copied into `home` for the user to read.
-    Returns the command, naming the copy."""
+    `home` (and the connection file's copy in it) as HOME and TMPDIR."""
     uid, gid = user_ids(user)
-    command = list(command)
-    for i, arg in enumerate(command):
-        name = command[i + 1] if arg == "-f" and i + 1 < len(command) else None
-        if name and os.path.isfile(name):
-            command[i + 1] = shutil.copy(name, os.path.join(home, "kernel.json"))
-            os.chown(command[i + 1], uid, gid)
+    copy = os.path.join(home, "kernel.json")
+    if os.path.exists(copy):
+        os.chown(copy, uid, gid)
     os.chown(home, uid, gid)
     os.chmod(home, 0o700)
     os.environ.update(HOME=home, TMPDIR=home, USER=str(user), LOGNAME=str(user))
@@ -146,7 +267,6 @@ def become(user, home, command):
     os.setgroups([])
     os.setgid(gid)
     os.setuid(uid)  # for good: the real, effective and saved ids all change
-    return command
 
 
 def die_with_parent():
@@ -161,6 +281,7 @@ def main(argv=None):
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     memory, network, user, home, hidden = 0, "host", None, None, []
+    size, file_size, keep, keep_ro, cgroups = 0, 0, [], [], []
     while options:
         name = options.pop(0)
         if name == "--memory":
@@ -171,6 +292,16 @@ def main(argv=None):
             home = options.pop(0)
         elif name == "--hide":
             hidden.append(options.pop(0))
+        elif name == "--scratch":
+            size = int(options.pop(0))
+        elif name == "--keep":
+            keep.append(options.pop(0))
+        elif name == "--keep-ro":
+            keep_ro.append(options.pop(0))
+        elif name == "--file-size":
+            file_size = int(options.pop(0))
+        elif name == "--cgroup":
+            cgroups.append(options.pop(0))
         elif name == "--network":
             network = options.pop(0)
             if network not in NETWORK_MODES:
@@ -186,6 +317,12 @@ def main(argv=None):
         print("course.grader.sandbox.launcher: --user needs --home, and root to switch users", file=sys.stderr)
         return 2
 
+    connection = read_connection_file(command) if home else None
+    if cgroups:  # first, as root: all the kernel starts is counted there
+        why = join_cgroups(cgroups)
+        if why:
+            print(f"course.grader.sandbox.launcher: WARNING: no process or memory limit for the kernel ({why})",
+                  file=sys.stderr)
     if network != "host":
         why = isolate_network()
         if why and network == "none":
@@ -195,18 +332,29 @@ def main(argv=None):
             return 3
         if why:
             print(f"course.grader.sandbox.launcher: WARNING: student code has network access ({why})", file=sys.stderr)
-    if hidden:
-        why = hide(hidden)
-        if why:
-            print(f"course.grader.sandbox.launcher: WARNING: the grader's data stays visible to student code ({why})",
-                  file=sys.stderr)
-    if network != "host" or hidden:
+    if hidden or size:
+        namespace = new_mount_namespace()
+        if hidden:
+            why = namespace or hide(hidden)
+            if why:
+                print(f"course.grader.sandbox.launcher: WARNING: the grader's data stays visible to student code ({why})",
+                      file=sys.stderr)
+        if size:
+            why = namespace or scratch(size, private_folders(home), keep, keep_ro)
+            if why:
+                print("course.grader.sandbox.launcher: WARNING: student code writes to the runner's own /tmp, "
+                      f"/dev/shm and disk, with no size limit ({why})", file=sys.stderr)
+    if network != "host" or hidden or size:
         drop_capabilities()
+    if file_size > 0:
+        limit_file_size(file_size)
     if memory > 0:
         limit_memory(memory)
+    if connection:
+        command = copy_connection_file(command, connection, home)
     if user is not None:
         try:
-            command = become(user, home, command)
+            become(user, home)
         except (KeyError, OSError) as e:
             print(f"course.grader.sandbox.launcher: cannot run the kernel as {user}: {e}", file=sys.stderr)
             return 4
@@ -229,6 +377,24 @@ def network_isolation_works():
     if probe.returncode == 0:
         return True, ""
     return False, (probe.stderr.strip() or f"exit {probe.returncode}")
+
+
+_scratch_probe = []
+
+
+def scratch_works():
+    """Whether this machine lets the launcher give a kernel a private,
+    size-limited /tmp, /dev/shm and HOME: (True, "") or (False, why).
+    Asked once per process."""
+    if not _scratch_probe:
+        probe = subprocess.run(
+            [sys.executable, "-m", "course.grader.sandbox.launcher", "--scratch", str(1 << 20), "--",
+             sys.executable, "-c", "import os; print(os.listdir('/dev/shm'))"],
+            capture_output=True, text=True, timeout=60,
+        )
+        why = probe.stderr.strip() or f"exit {probe.returncode}"
+        _scratch_probe.append((True, "") if probe.returncode == 0 and not probe.stderr.strip() else (False, why))
+    return _scratch_probe[0]
 
 
 if __name__ == "__main__":

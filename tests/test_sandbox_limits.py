@@ -1,0 +1,124 @@
+"""The launcher's disk, file-size and process limits (course/grader/sandbox/launcher.py
+--scratch, --keep, --file-size, --cgroup; course/grader/sandbox/cgroups.py): each holds,
+and nothing the limited process wrote or started is left on the runner."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from course.grader.sandbox import cgroups, launcher
+
+ROOT = os.geteuid() == 0
+MiB = 2**20
+
+
+def run(options, code, timeout=60):
+    return subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", *options, "--",
+                           sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def home():
+    """A kernel home as the worker makes it: in /tmp, with a data/ folder."""
+    folder = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+    (folder / "data").mkdir()
+    (folder / "data" / "train.txt").write_text("training data")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+FILL = """\
+import os, sys
+block = bytes({mib})
+def fill(path, mib):
+    try:
+        with open(path, "wb") as f:
+            for _ in range(mib):
+                f.write(block)
+        return "ok"
+    except OSError as e:
+        return e.strerror
+home = os.environ.get("HOME") if {user} else {home!r}
+print(fill("/tmp/{token}-a", 24), fill("/dev/shm/{token}-b", 24), fill(home + "/{token}-c", 24))
+print(open(home + "/data/train.txt").read())
+try:
+    open(home + "/data/new", "w")
+except OSError as e:
+    print(e.strerror)
+print(sorted(os.listdir("/tmp")))
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(not ROOT or not launcher.scratch_works()[0], reason="needs a mount namespace (root)")
+def test_tmp_shm_and_home_share_one_private_budget_and_leave_nothing(home):
+    """64 MiB for /tmp, /dev/shm and HOME together: 24 + 24 MiB fit, the
+    third file does not; the data view reads but takes no file; the runner's
+    /tmp and /dev/shm never see any of it."""
+    token = f"limits{uuid.uuid4().hex[:8]}"
+    probe = run(["--scratch", str(64 * MiB), "--keep-ro", str(home / "data"), "--home", str(home)],
+                FILL.format(mib=MiB, user=False, home=str(home), token=token))
+    assert probe.returncode == 0, probe.stderr
+    lines = probe.stdout.splitlines()
+    assert lines[0] == "ok ok No space left on device", probe.stdout
+    assert lines[1] == "training data"
+    assert lines[2] == "Read-only file system"
+    assert ".scratch" in lines[3] and home.name in lines[3], "a fresh /tmp, with the kernel's home"
+    assert not [p for folder in ("/tmp", "/dev/shm") for p in Path(folder).glob(f"{token}-*")]
+    assert sorted(p.name for p in home.iterdir()) == ["data"], "the home on disk is untouched"
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(not ROOT or not launcher.scratch_works()[0], reason="needs a mount namespace (root)")
+def test_what_the_kernel_needs_under_tmp_stays_visible(home):
+    """A course (or a Python) under /tmp is bound back over the private /tmp."""
+    needed = Path(tempfile.mkdtemp(prefix="course-needed-"))
+    (needed / "notebook.ipynb").write_text("{}")
+    try:
+        probe = run(["--scratch", str(8 * MiB), "--keep", str(needed), "--home", str(home)],
+                    f"import os; print(os.listdir({str(needed)!r}))")
+    finally:
+        shutil.rmtree(needed)
+    assert probe.returncode == 0 and probe.stdout.strip() == "['notebook.ipynb']", probe.stderr
+
+
+@pytest.mark.unit
+def test_a_file_past_the_size_limit_is_an_error_not_a_kill(tmp_path):
+    code = (f"f = open({str(tmp_path / 'big')!r}, 'wb')\n"
+            "try:\n    f.write(bytes(3 * 2**20)); f.flush()\nexcept OSError as e:\n    print(e.errno == 27)\n")
+    probe = run(["--file-size", str(2 * MiB)], code)
+    assert probe.returncode == 0 and probe.stdout.strip() == "True", (probe.returncode, probe.stderr)
+    assert (tmp_path / "big").stat().st_size <= 2 * MiB
+
+
+COUNT = """\
+import subprocess
+started = []
+try:
+    for _ in range(100):
+        started.append(subprocess.Popen(["sleep", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+except OSError as e:
+    print(len(started), e.strerror)
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(bool(cgroups.missing("pids")), reason=f"no pids cgroup here: {cgroups.missing('pids')}")
+def test_a_pids_cgroup_stops_a_fork_flood_and_its_removal_kills_what_is_left():
+    folders = cgroups.make({"pids": 20})
+    try:
+        probe = run([a for f in folders for a in ("--cgroup", f)], COUNT)
+        left = [pid for f in folders for pid in cgroups._procs(f)]
+    finally:
+        cgroups.remove(folders)
+    started, why = probe.stdout.split(" ", 1)
+    assert why.strip() == "Resource temporarily unavailable" and 10 < int(started) < 20, probe.stdout
+    assert len(left) == int(started), "the sleeps outlive their parent, in the cgroup"
+    assert not any(os.path.isdir(f) for f in folders)
+    for pid in left:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3]
