@@ -165,24 +165,17 @@ def graded_course(tmp_path_factory, steps):
     another style (tests/alternatives/). Done once; tests read the results."""
     root = copy_course(tmp_path_factory.mktemp("course"), steps)
     submissions = instructor.demo_submissions(root, steps, "reference", "untouched")
-    for step, mistakes in selected_mistakes().items():
-        if step not in steps:
-            continue
-        for name, mistake in mistakes.items():
-            solve = instructor.solve(root, step)
-            submissions[mistake_student(step, name)] = {
-                step: lambda fetched, solve=solve, answers=mistake["answers"]:
-                    instructor.with_cells(solve(fetched), answers)
-            }
-    for step, alternatives in selected_alternatives().items():
-        if step not in steps:
-            continue
-        for name, alternative in alternatives.items():
-            solve = instructor.solve(root, step)
-            submissions[alternative_student(step, name)] = {
-                step: lambda fetched, solve=solve, answers=alternative["answers"]:
-                    instructor.with_cells(solve(fetched), answers)
-            }
+    # Each catalogued answer: the reference solution with some cells replaced.
+    for corpus, student in ((selected_mistakes(), mistake_student), (selected_alternatives(), alternative_student)):
+        for step, entries in corpus.items():
+            if step not in steps:
+                continue
+            for name, entry in entries.items():
+                solve = instructor.solve(root, step)
+                submissions[student(step, name)] = {
+                    step: lambda fetched, solve=solve, answers=entry["answers"]:
+                        instructor.with_cells(solve(fetched), answers)
+                }
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURSE_EXCHANGE", str(root / "exchange"))
         failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)

@@ -8,17 +8,14 @@ Every such student must earn full marks (tests/test_alternatives.py): the
 grader judges what a answer does, not how it is written, unless the
 exercise's text asks for the shape.
 """
-import importlib
-import pkgutil
+import sys
+
+from tests.mistakes import per_step
 
 
 def all_alternatives():
     """{step: {name: alternative}} for every module in this package."""
-    found = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        found[info.name.lstrip("_")] = module.ALTERNATIVES
-    return found
+    return per_step(sys.modules[__name__], "ALTERNATIVES")
 
 
 def count_answers(alternatives):

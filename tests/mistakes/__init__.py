@@ -11,12 +11,19 @@ Each module defines MISTAKES = {name: {"answers": {...}, "fails": {...}}}:
 """
 import importlib
 import pkgutil
+import sys
+
+
+def per_step(package, attribute):
+    """{step: module.<attribute>} for every module `_<step>.py` of `package`
+    (a corpus package: this one, tests/alternatives/)."""
+    found = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found[info.name.lstrip("_")] = getattr(module, attribute)
+    return found
 
 
 def all_mistakes():
     """{step: {name: mistake}} for every module in this package."""
-    found = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        found[info.name.lstrip("_")] = module.MISTAKES
-    return found
+    return per_step(sys.modules[__name__], "MISTAKES")
