@@ -13,6 +13,8 @@ import pytest
 
 from course.grader.sandbox import cgroups, launcher
 
+REPO = Path(__file__).resolve().parents[1]
+
 ROOT = os.geteuid() == 0
 MiB = 2**20
 
@@ -122,3 +124,19 @@ def test_a_pids_cgroup_stops_a_fork_flood_and_its_removal_kills_what_is_left():
     assert not any(os.path.isdir(f) for f in folders)
     for pid in left:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3]
+
+
+@pytest.mark.unit
+def test_the_scratch_probe_keeps_a_python_under_tmp(tmp_path):
+    """A CI checkout's .venv may live under /tmp, which the private /tmp
+    covers: the probe must keep it, as the kernel's command does, or the
+    grader turns the private folders off everywhere (it did)."""
+    if not launcher.scratch_works()[0]:
+        pytest.skip("no private /tmp on this machine")
+    python = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(python)], check=True)
+    assert str(python).startswith("/tmp/") or pytest.skip("pytest's temp folder is not under /tmp")
+    answer = subprocess.run([str(python / "bin" / "python"), "-c",
+                             "from course.grader.sandbox import launcher; print(launcher.scratch_works())"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert answer.stdout.strip() == "(True, '')", answer.stdout + answer.stderr

@@ -387,8 +387,14 @@ def scratch_works():
     size-limited /tmp, /dev/shm and HOME: (True, "") or (False, why).
     Asked once per process."""
     if not _scratch_probe:
+        import course
+
+        # What a kernel needs from under the private folders, kept as for a
+        # kernel: this Python may live under /tmp (a CI checkout's .venv).
+        needed = (sys.prefix, sys.base_prefix, os.path.dirname(course.__file__))
+        keep = [arg for path in needed for arg in ("--keep", os.path.realpath(path))]
         probe = subprocess.run(
-            [sys.executable, "-m", "course.grader.sandbox.launcher", "--scratch", str(1 << 20), "--",
+            [sys.executable, "-m", "course.grader.sandbox.launcher", "--scratch", str(1 << 20), *keep, "--",
              sys.executable, "-c", "import os; print(os.listdir('/dev/shm'))"],
             capture_output=True, text=True, timeout=60,
         )
