@@ -179,7 +179,7 @@ def test_report_counts_equal_the_gradebook(class_report, steps):
 def first_errors(root, step, grade_id):
     """{student: "ename: evalue"} of the first error each autograded notebook
     shows in this graded cell (where the cell stopped), and {student: all
-    its error text}."""
+    its error text, tracebacks included}."""
     first, everything = {}, {}
     for path in (root / "autograded").glob(f"*/{step}/{step}.ipynb"):
         student = path.parents[1].name
@@ -189,7 +189,10 @@ def first_errors(root, step, grade_id):
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             if errors:
                 first[student] = kinds.clean(f"{errors[0]['ename']}: {errors[0]['evalue']}")
-                everything[student] = " ".join(kinds.clean(o.get("evalue", "")) for o in errors)
+                # All a student's feedback shows of them, tracebacks included: where
+                # tests/mistakes/ phrases are looked for (tests/test_grading.py).
+                everything[student] = " ".join(
+                    kinds.clean(o.get("evalue", "") + "\n" + "\n".join(o.get("traceback", []))) for o in errors)
     return first, everything
 
 

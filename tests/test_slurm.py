@@ -69,7 +69,7 @@ def hand_in(root, students, exchange, monkeypatch):
     steps = sorted({step for answers in students.values() for step in answers})
     submissions = {student: {step: answer(step, kind) for step, kind in answers.items()}
                    for student, answers in students.items()}
-    instructor.hand_out_and_collect(root, submissions, root.parent / f"{root.name}-students", steps)
+    loop.hand_out(root, submissions, root.parent / f"{root.name}-students", steps)
 
 
 # -- the cluster ------------------------------------------------------------------

@@ -24,18 +24,12 @@ def phase(title, shown):
         print(f"   done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None, progress=False):
+def hand_out(root, submissions, workspace, steps, progress=False):
     """Release `steps`; each student fetches, answers and submits through the
-    exchange; the instructor collects; then autograde and write feedback with
-    the course's grading command (nbgrader autograde in `jobs` parallel
-    workers). `submissions` = {student: {step: answer}}, where
-    `answer(fetched_notebook)` returns the notebook the student hands in.
-    progress: print each phase and its time, and grading's progress bar
-    and one line per graded notebook. Returns {step: {student: message}}
-    for anything that failed to grade (empty when all graded)."""
-    steps = steps or instructor.assignments(root)
+    exchange; the instructor collects. `submissions` = {student: {step: answer}},
+    where `answer(fetched_notebook)` returns the notebook the student hands in.
+    progress: print each phase and its time."""
     count = sum(len(notebooks) for notebooks in submissions.values())
-    jobs = min(jobs or default_jobs(), max(1, count))
     with phase(f"[1/4] release: {len(steps)} steps, source/ -> release/ -> the exchange", progress):
         instructor.generate_release(root, steps)
         instructor.publish(root, steps)
@@ -48,6 +42,20 @@ def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=
                 instructor.submit(root, student, step, Path(workspace) / student)
     with phase("[3/4] collect: the exchange -> submitted/", progress):
         instructor.collect(root, steps)
+
+
+def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None, progress=False):
+    """hand_out (above), then autograde and write feedback with
+    the course's grading command (nbgrader autograde in `jobs` parallel
+    workers). `submissions` = {student: {step: answer}}, where
+    `answer(fetched_notebook)` returns the notebook the student hands in.
+    progress: print each phase and its time, and grading's progress bar
+    and one line per graded notebook. Returns {step: {student: message}}
+    for anything that failed to grade (empty when all graded)."""
+    steps = steps or instructor.assignments(root)
+    count = sum(len(notebooks) for notebooks in submissions.values())
+    jobs = min(jobs or default_jobs(), max(1, count))
+    hand_out(root, submissions, workspace, steps, progress)
     with phase(f"[4/4] grade{' and write feedback' if with_feedback else ''}: {count} notebooks, "
                f"{jobs} at a time (nbgrader autograde{', generate_feedback' if with_feedback else ''})",
                progress):
