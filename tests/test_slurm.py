@@ -52,7 +52,7 @@ def hand_in(root, students, exchange, monkeypatch):
     """The class through nbgrader's exchange, as on a hub: release, each
     student fetches, answers (reference, untouched, or a mistake of
     tests/mistakes/) and submits, the instructor collects into submitted/."""
-    from course.grader import instructor
+    from course.grader import instructor, loop
     from tests.mistakes import all_mistakes
 
     def answer(step, kind):
