@@ -21,7 +21,7 @@ MiB = 2**20
 
 def run(options, code, timeout=60):
     if "--scratch" in options:  # this Python stays visible, as for a kernel (a .venv may live under /tmp)
-        options = [*options, *(a for p in (sys.prefix, sys.base_prefix) for a in ("--keep", os.path.realpath(p)))]
+        options = [*options, *(a for p in launcher.python_folders() for a in ("--keep", p))]
     return subprocess.run([sys.executable, "-m", "course.grader.sandbox.launcher", *options, "--",
                            sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
 

@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from course.grader.sandbox.launcher import user_ids
+from course.grader.sandbox.launcher import python_folders, user_ids
 
 DEFAULT_USER = "nobody"
 # What a student's kernel must not read or write: closed to "others".
@@ -110,7 +110,7 @@ def needed_folders():
     import course
     from course import find_course_root
 
-    needed = [Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+    needed = [*map(Path, python_folders()), Path(course.__file__).parent]
     try:
         needed.append(find_course_root())
     except FileNotFoundError:

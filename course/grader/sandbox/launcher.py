@@ -61,7 +61,6 @@ import errno
 import os
 import pwd
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -379,6 +378,12 @@ def network_isolation_works():
     return False, (probe.stderr.strip() or f"exit {probe.returncode}")
 
 
+def python_folders():
+    """The folders this Python runs from (its venv, and the Python it was
+    made from), resolved: a kernel must see them, whatever is made private."""
+    return [os.path.realpath(p) for p in dict.fromkeys((sys.prefix, sys.base_prefix))]
+
+
 _scratch_probe = []
 
 
@@ -391,8 +396,8 @@ def scratch_works():
 
         # What a kernel needs from under the private folders, kept as for a
         # kernel: this Python may live under /tmp (a CI checkout's .venv).
-        needed = (sys.prefix, sys.base_prefix, os.path.dirname(course.__file__))
-        keep = [arg for path in needed for arg in ("--keep", os.path.realpath(path))]
+        needed = [*python_folders(), os.path.realpath(os.path.dirname(course.__file__))]
+        keep = [arg for path in needed for arg in ("--keep", path)]
         probe = subprocess.run(
             [sys.executable, "-m", "course.grader.sandbox.launcher", "--scratch", str(1 << 20), *keep, "--",
              sys.executable, "-c", "import os; print(os.listdir('/dev/shm'))"],
