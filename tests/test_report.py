@@ -212,10 +212,12 @@ def test_each_catalogued_mistake_is_its_own_kind(class_report):
                 assert phrase in everything.get(student, ""), f"{step} {name}: {phrase!r} not in its errors"
                 message = first[student]
                 # Its kind: the one whose label its message gives, counting every
-                # student whose cell stopped with this very message, and no other.
-                found = [k for k in checks[(step, grade_id)].kinds if k.label == kinds.kind_of(message)]
+                # student whose cell stopped with a message of that kind (the same
+                # words, other numbers), and no other.
+                label = kinds.kind_of(message)
+                found = [k for k in checks[(step, grade_id)].kinds if k.label == label]
                 assert len(found) == 1, f"{step} {grade_id}: no kind for {message!r}"
-                same = [s for s, m in first.items() if m == message]
+                same = [s for s, m in first.items() if kinds.kind_of(m) == label]
                 assert found[0].count == len(same), f"{step} {grade_id} {message!r}: {found[0].count} != {len(same)}"
                 assert found[0].examples, f"{step} {grade_id}: no example answer for {name}"
                 assert html.escape(found[0].label) in page

@@ -327,23 +327,32 @@ def with_token_in_environment(token):
     return found
 
 
-def leftovers(token, names):
-    """{entry: [what it left]}: files named after `token`-entry in the
-    runner's shared folders (and the kernels' homes there, which the grader
-    removes), processes carrying the token, and any kernel cgroup."""
+def kernel_cgroups():
+    """The kernel cgroups that exist now, in every hierarchy the grader uses."""
     from course.grader.sandbox import cgroups
 
+    found = set()
+    for controller in ("pids", "memory"):
+        parent, _ = cgroups.parent_folder(controller)
+        if parent:
+            found |= {str(p) for p in Path(parent).glob(cgroups.PREFIX + "*")}
+    return found
+
+
+def leftovers(token, names, cgroups_before):
+    """{entry: [what it left]}: files named after `token`-entry in the
+    runner's shared folders (and the kernels' homes there, which the grader
+    removes), processes carrying the token, and any kernel cgroup made since
+    `cgroups_before` (the pids hierarchy may be the host's, shared with other
+    graders on the machine, whose cgroups are not this batch's)."""
     files = [p for folder in SHARED_FOLDERS if os.path.isdir(folder)
              for p in [*Path(folder).glob(f"{token}-*"), *Path(folder).glob(f"course-kernel-*/{token}-*")]]
     processes = with_token_in_environment(token) + [p for p in processes_with(token) if "-flood" in p[1]]
     found = {name: [str(p) for p in files if p.name.startswith(f"{token}-{name}-")] for name in names}
     found["fork-flood"] = found.get("fork-flood", []) + [f"process {pid}: {cmd}" for pid, cmd in processes]
-    for controller in ("pids", "memory"):
-        parent, _ = cgroups.parent_folder(controller)
-        if parent:
-            left = [str(p) for p in Path(parent).glob(cgroups.PREFIX + "*")]
-            for name in found:
-                found[name] += left
+    left = sorted(kernel_cgroups() - cgroups_before)
+    for name in found:
+        found[name] += left
     return found
 
 
@@ -361,11 +370,12 @@ def batch(context):
     graded = Graded(root, dump={})
     graded.before = tree_digest(root, GRADER_WRITES)
     graded.dump_before = gradebook_dump(root / "gradebook.db")
+    cgroups_before = kernel_cgroups()
     start = time.monotonic()
     out = grade_command(root)
     graded.seconds = time.monotonic() - start
     graded.stdout, graded.stderr, graded.returncode = out.stdout, out.stderr, out.returncode
-    graded.leftovers = leftovers(ctx.token, [e.name for e in BATCH])
+    graded.leftovers = leftovers(ctx.token, [e.name for e in BATCH], cgroups_before)
     graded.survivors = kill_survivors(ctx.token)
     graded.after = tree_digest(root, GRADER_WRITES)
     graded.dump = gradebook_dump(root / "gradebook.db")
