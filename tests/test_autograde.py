@@ -214,6 +214,14 @@ def wait_for(condition, timeout, what):
     raise AssertionError(f"{what} (within {timeout} s)")
 
 
+def alive(pid):
+    """Whether process `pid` runs (a zombie, dead and not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
 def children(pid):
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -226,16 +234,18 @@ def test_killed_while_grading_each_submission_is_graded_once(course, tmp_path):
     log = open(tmp_path / "service.log", "ab")
     service = run_service(course, log)
     try:
-        wait_for(lambda: journal.path.exists() and "grading" in states(journal).values(), 120,
-                 "the service did not start grading")
-        time.sleep(2)  # well inside the grade: a worker is running the notebook
+        # Killed in the middle of a grade: a worker is on a notebook.
+        wait_for(lambda: any("--- " + STEP in log.read_text()
+                             for log in (course / "autograde" / "logs").glob("*/worker-*.log")), 180,
+                 "no grading worker started on a notebook")
+        time.sleep(1)
         workers = children(service.pid)
         service.send_signal(signal.SIGKILL)
         service.wait()
         killed = [n for n, state in states(journal).items() if state == "grading"]
         assert killed, states(journal)
         # The grading workers die with the service (none left writing autograded/).
-        wait_for(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), 30,
+        wait_for(lambda: not any(alive(w) for w in workers), 30,
                  f"grading workers {workers} outlived the killed service")
         service = run_service(course, log)
         wait_for(lambda: set(states(journal).values()) == {"done"}, 300,

@@ -26,6 +26,8 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
     from course.grader.sandbox.launcher import die_with_parent
 
     die_with_parent()
+    if os.getppid() != multiprocessing.parent_process().pid:
+        os._exit(1)  # the parent died before this worker could ask to die with it
     log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
@@ -199,8 +201,8 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     tasks = []
     for step in steps:
         chosen = submitted_students(root, step)
-        if students:
-            chosen = [s for s in chosen if s in set(students)]
+        if students:  # in the caller's order (the grading service's: order of arrival)
+            chosen = [s for s in dict.fromkeys(students) if s in set(chosen)]
         if shard:
             chosen = shard_of(chosen, *shard)
         tasks += [(step, s, not_run_reason) for s in chosen]
