@@ -7,6 +7,7 @@ fetch; the service killed with SIGKILL while grading, started again, grades
 each submission once.
 """
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -266,3 +267,96 @@ def test_killed_while_grading_each_submission_is_graded_once(course, tmp_path):
     assert MISTAKE_MESSAGE in "".join(fetched_feedback(course, "ada").values())
     feedback = list((exchange.course_exchange(course) / "feedback").glob("*.html"))
     assert len(feedback) == 2, feedback
+
+
+# -- unit: on the hub ----------------------------------------------------------------
+
+from tests.test_hub_config import config, hub  # noqa: E402,F401 (fixtures: the hub's config, loaded)
+
+QUEUE_SCOPE = "access:services!service=autograde"
+
+
+@pytest.mark.unit
+def test_the_hub_runs_the_service_as_the_instructor(config):  # noqa: F811
+    [spec] = [s for s in config.JupyterHub.services if s["name"] == "autograde"]
+    assert spec["command"][:5] == ["/srv/x/python/bin/python", "-m", "course", "autograde-service", "run"]
+    port = spec["command"][spec["command"].index("--port") + 1]
+    assert spec["url"] == f"http://127.0.0.1:{port}"
+    # As the instructor who owns the course directory, in it; never a student.
+    assert spec["user"] == "prof" and spec["cwd"] == "/srv/x/course"
+    assert spec["environment"]["COURSE_DATA_DIR"] == "/srv/x/data"  # the grader's data, test sets included
+    grants = [r for r in config.JupyterHub.load_roles if QUEUE_SCOPE in r["scopes"]]
+    assert [(r["groups"], r.get("users", [])) for r in grants] == [(["instructors"], [])]
+
+
+@pytest.mark.unit
+def test_the_hub_can_leave_the_service_out(tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    from tests.test_hub_config import HUB, USERS
+
+    settings = {"course_id": "c", "course_dir": "/srv/x/course", "exchange": "/srv/x/exchange", "users": USERS,
+                "autograde": False}
+    (tmp_path / "hub.json").write_text(json.dumps(settings))
+    monkeypatch.setenv("COURSE_HUB_HOME", str(tmp_path))
+    loaded, path = Config(), HUB / "jupyterhub_config.py"
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: loaded, "__file__": str(path)})
+    assert [s["name"] for s in loaded.JupyterHub.services] == ["class-report"]
+
+
+def fetch_queue(journal, root, cookies):
+    """[(status, body)] of the queue page for each cookie (who the hub says is logged in)."""
+    import asyncio
+    import socket
+
+    from tornado.httpclient import AsyncHTTPClient
+
+    from course.grader.autograde import page
+
+    async def run():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = page.make_app(journal, root, "/services/autograde/").listen(port, "127.0.0.1")
+        results = []
+        for who in cookies:
+            response = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/services/autograde/",
+                                                     headers={"Cookie": f"who={who}"}, raise_error=False,
+                                                     follow_redirects=False)
+            results.append((response.code, response.body.decode()))
+        server.stop()
+        return results
+
+    return asyncio.run(run())
+
+
+@pytest.mark.unit
+def test_the_queue_page_is_for_instructors_only(tmp_path, monkeypatch, request):
+    from jupyterhub.services.auth import HubOAuth
+
+    known = {
+        "prof": {"kind": "user", "name": "prof", "groups": ["instructors"], "scopes": [QUEUE_SCOPE]},
+        "ada": {"kind": "user", "name": "ada", "groups": ["students"], "scopes": []},
+        "bob": {"kind": "user", "name": "bob", "groups": ["students"], "scopes": [QUEUE_SCOPE]},  # widened by mistake
+    }
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "test-token")
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/autograde/")
+    monkeypatch.setenv("JUPYTERHUB_OAUTH_ACCESS_SCOPES", f'["{QUEUE_SCOPE}"]')
+    monkeypatch.setattr(HubOAuth, "get_user", lambda self, handler, sync=True: known.get(handler.get_cookie("who")))
+    # HubOAuth is one per process (a service's): the class report's test
+    # must not inherit this one's, nor this one the report's.
+    HubOAuth.clear_instance()
+    request.addfinalizer(HubOAuth.clear_instance)
+    journal = Journal(tmp_path / "autograde" / "journal.sqlite")
+    journal.add("ada+01+t+r", "ada", "01_tensors", "2026-12-02T04:00:00")
+    journal.add("bob+01+t+r", "bob", "01_tensors", "2026-12-02T04:00:01")
+    journal.start("bob+01+t+r")
+    journal.set("bob+01+t+r", "failed", "the kernel died: memory limit")
+    results = fetch_queue(journal, tmp_path, ["prof", "ada", "bob", ""])
+    code, body = results[0]
+    assert code == 200 and "1 waiting" in body and "1 failed" in body
+    assert "the kernel died: memory limit" in body and "ada" in body
+    assert [code for code, _ in results[1:3]] == [403, 403]
+    assert not any("memory limit" in body for _, body in results[1:3])
+    assert results[3][0] == 302  # nobody logged in: to the hub's login
