@@ -49,7 +49,7 @@ def course(tmp_path, monkeypatch):
     return Path(root)
 
 
-def hand_in(root, student, answers=None, workspace=None):
+def hand_in(root, student, answers=None, workspace=None, pause=1.1):
     """`student` fetches STEP, answers (None: the instructor's solutions;
     a dict: those cells replaced in them) and submits; the inbound name."""
     workspace = Path(workspace or root.parent / "students") / student
@@ -61,7 +61,7 @@ def hand_in(root, student, answers=None, workspace=None):
         nbformat.write(nb, path)
         before = {n for n, *_ in exchange.inbound(root)}
         instructor.submit(root, student, STEP, workspace)
-    time.sleep(1.1)  # nbgrader's timestamps: two submissions must differ
+    time.sleep(pause)  # nbgrader's timestamps: two submissions of a student must differ
     [name] = {n for n, *_ in exchange.inbound(root)} - before
     return name
 
@@ -200,9 +200,10 @@ def test_a_round_grades_the_latest_and_releases_feedback(course):
     assert service.round() == 0  # nothing graded twice
 
 
-def run_service(course, log):
+def run_service(course, log, jobs=1):
+    """`python -m course autograde-service run` in the course directory, its output to `log`."""
     return subprocess.Popen([sys.executable, "-m", "course", "autograde-service", "run", "--interval", "1",
-                             "-j", "1"], cwd=course, stdout=log, stderr=subprocess.STDOUT,
+                             *(["-j", str(jobs)] if jobs else [])], cwd=course, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
