@@ -146,10 +146,18 @@ def test_latest_wins_the_limit_holds_and_off_means_manual(course):
     notice = exchange.feedback_page(course, fourth, STEP).read_text()
     assert "queued" in notice and "will be graded at" in notice
     assert "queued" in "".join(fetched_feedback(course, "ada").values())
+    # Handed in again while held: the newer one waits its turn, the notice
+    # of the older one no longer promises a grade.
+    fifth = hand_in(course, "ada")
+    service.scan()
+    service.plan()
+    assert service.journal.get(fourth).state == "superseded" and service.journal.get(fifth).state == "held"
+    assert "not graded" in exchange.feedback_page(course, fourth, STEP).read_text()
+    assert service.journal.get(fifth).not_before == held.not_before
     # Its time comes.
     clock.now = held.not_before + 1
     service.plan()
-    assert service.journal.get(fourth).state == "waiting"
+    assert service.journal.get(fifth).state == "waiting"
 
     # Off for an exam: what comes in is the instructor's to grade.
     settings.switch(course, [STEP], on=False)
@@ -157,7 +165,7 @@ def test_latest_wins_the_limit_holds_and_off_means_manual(course):
     service.scan()
     service.plan()
     assert service.journal.get(exam).state == "manual"
-    assert service.journal.get(fourth).state == "manual"
+    assert service.journal.get(fifth).state == "manual"
     assert service.due() == (None, [])
     settings.switch(course, [STEP], on=True)
     assert settings.load(course).off == []

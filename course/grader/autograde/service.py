@@ -73,6 +73,9 @@ class Service:
         for s in pending:
             if newest[(s.student, s.step)] is not s:
                 self.journal.set(s.name, "superseded", "the student handed in this step again before it was graded")
+                if s.state == "held":  # its "queued" notice would now be wrong
+                    self.notify(s, "not graded", "You handed in this step again before this submission was "
+                                                 "graded: the feedback of your latest submission is the one to fetch.")
         for s in newest.values():
             if s.step not in self.steps:
                 self.journal.set(s.name, "failed", f"{s.step} is not a step of this course")
@@ -99,14 +102,17 @@ class Service:
                f"this one is queued and will be graded at {clock_text(when)}")
         self.journal.set(s.name, "held", why, not_before=when)
         self.log(f"held: {s.student} {s.step} until {clock_text(when)}")
-        try:
-            exchange.post_notice(self.root, s.name, s.step, "queued",
-                                 f"Your submission of {s.submitted_at[:19].replace('T', ' ')} UTC is queued: "
+        self.notify(s, "queued", f"Your submission of {s.submitted_at[:19].replace('T', ' ')} UTC is queued: "
                                  f"automatic grading gives each student {settings.limit} graded submissions "
                                  f"of a step per {minutes}. It will be graded at {clock_text(when)}; "
                                  "click Fetch Feedback again after that time.")
+
+    def notify(self, s, title, text):
+        """A notice where the submission's feedback goes (exchange.post_notice)."""
+        try:
+            exchange.post_notice(self.root, s.name, s.step, title, text)
         except OSError as e:
-            self.log(f"could not post the queued notice for {s.name}: {e}")
+            self.log(f"could not post the {title!r} notice for {s.name}: {e}")
 
     def due(self):
         """The waiting submissions of the step that has waited longest (up
