@@ -36,20 +36,22 @@ def test_twenty_students_at_once(course, tmp_path):  # noqa: F811
             name = hand_in(course, student, MISTAKE["answers"] if i % 4 == 0 else None, pause=0)
             handed_in[name] = time.time()
         spread = time.time() - start
-        wait_for(lambda: list(states(journal).values()).count("done") == STUDENTS, WITHIN + spread,
-                 f"not all graded: {states(journal)}")
+        # Past the bound too (up to twice it), so that a slow run still says how slow.
+        deadline = time.monotonic() + 2 * WITHIN
+        while time.monotonic() < deadline and list(states(journal).values()).count("done") < STUDENTS:
+            time.sleep(1)
     finally:
         service.kill()
         service.wait()
         log.close()
     rows = {s.name: s for s in journal.all()}
+    assert [s.state for s in rows.values()].count("done") == STUDENTS, {n: s.state for n, s in rows.items()}
     latency = sorted(rows[name].finished_at - at for name, at in handed_in.items())
     print(f"\n{STUDENTS} submissions of {STEP} in {spread:.1f} s; feedback released for all "
           f"{max(s.finished_at for s in rows.values()) - start:.0f} s after the first; per submission: "
           f"median {statistics.median(latency):.0f} s, max {latency[-1]:.0f} s; grading "
           f"{statistics.median(s.finished_at - s.started_at for s in rows.values()):.0f} s median each "
           f"(the service's own clock, {len(set(round(s.started_at) for s in rows.values()))} start times)")
-    assert latency[-1] <= WITHIN, latency
     for name in handed_in:
         history = [e[2] for e in journal.events(name)]
         assert history == ["waiting", "grading", "done"], (name, history)  # graded exactly once
@@ -60,3 +62,4 @@ def test_twenty_students_at_once(course, tmp_path):  # noqa: F811
         score, max_score = scores[f"student{i:02d}"]
         assert (score < max_score) if i % 4 == 0 else (score == max_score), (i, score, max_score)
     assert MISTAKE_MESSAGE in "".join(fetched_feedback(course, "student00").values())
+    assert latency[-1] <= WITHIN, f"feedback came {latency[-1]:.0f} s after a submission (> {WITHIN} s)"
