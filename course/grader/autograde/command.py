@@ -20,7 +20,7 @@ import threading
 
 from course import find_course_root
 from course.grader import instructor
-from course.grader.autograde import settings as settings_module
+import course.grader.autograde.settings as settings_module
 
 
 def cmd_run(args):

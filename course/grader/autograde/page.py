@@ -13,7 +13,7 @@ import os
 
 from tornado import web
 
-from course.grader.autograde import settings as settings_module
+import course.grader.autograde.settings as settings_module
 from course.grader.report.service import is_instructor
 
 SERVICE = "autograde"

@@ -24,7 +24,8 @@ import traceback
 from pathlib import Path
 
 from course.grader import instructor
-from course.grader.autograde import exchange, settings as settings_module
+import course.grader.autograde.exchange as exchange
+import course.grader.autograde.settings as settings_module
 from course.grader.autograde.journal import Journal, journal_path
 
 
