@@ -45,7 +45,7 @@ test-fast: setup
 	COURSE_TEST_STEPS=$${COURSE_TEST_STEPS:-01_tensors} $(PY) -m pytest -m "$(FAST_MARKERS)"
 
 clean:
-	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students
+	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students autograde
 
 # The local JupyterHub demo (deploy/jupyterhub/README.md): `make hub` starts
 # it on http://127.0.0.1:8000/ (as root: it creates the demo's system users),
