@@ -40,6 +40,18 @@ def _by_shape(used):
     return {tuple(p.shape): p for p in used}
 
 
+def _assert_probabilities(out, what):
+    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
+    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
+        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
+        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
+    )
+    assert ((out >= 0) & (out <= 1)).all(), (
+        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]}"
+    )
+
+
 def test_network(nb):
     for inputs in (X, torch.rand(3, 2, generator=torch.Generator().manual_seed(10))):
         out = nb.forward(inputs)
@@ -85,7 +97,8 @@ def test_optimizer(nb):
 def test_fits(nb):
     with torch.no_grad():
         out = nb.forward(X)
-        final = nn.BCELoss()(out, Y).item()
+    _assert_probabilities(out, "forward(x)")
+    final = nn.BCELoss()(out, Y).item()
     hint = ("Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
             "with an optimizer over both layers")
     assert ((out > 0.5) == (Y > 0.5)).all(), (
@@ -93,7 +106,8 @@ def test_fits(nb):
         f"{[round(v, 3) for v in out.flatten().tolist()]} for targets 0, 1, 1, 0. " + hint
     )
     assert final < 0.1, f"the trained network's loss (BCE) on x should be below 0.1, found {final:.4f}. " + hint
-    history = list(nb.loss_history)
+    history = nb.loss_history
+    assert isinstance(history, (list, tuple)), f"loss_history should be a list of every batch's loss.item(), found {type_name(history)}"
     assert len(history) >= 20, f"loss_history should hold the loss of every batch, found {len(history)} entries"
     assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10

@@ -32,6 +32,18 @@ def _expected(net, inputs):
     return torch.sigmoid(hidden @ p[(1, HIDDEN)].T + p[(1,)])
 
 
+def _assert_probabilities(out, what):
+    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
+    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
+        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
+        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
+    )
+    assert ((out >= 0) & (out <= 1)).all(), (
+        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]}"
+    )
+
+
 def test_net(nb):
     a, b = _new_net(nb), _new_net(nb)
     shapes = sorted(tuple(p.shape) for p in a.parameters())
@@ -89,7 +101,8 @@ def test_trained(nb):
     assert is_instance(net, nn.Module), f"net should be a Net(), found {type_name(net)}"
     with torch.no_grad():
         out = net(X)
-        final = nn.BCELoss()(out, Y).item()
+    _assert_probabilities(out, "net(x)")
+    final = nn.BCELoss()(out, Y).item()
     hint = "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
     assert ((out > 0.5) == (Y > 0.5)).all(), (
         "the trained net should answer XOR: every output on the right side of 0.5, found "
@@ -101,7 +114,8 @@ def test_trained(nb):
     assert len(held) == len(named) == len(list(net.parameters())), (
         "the optimizer does not hold every parameter of net: give it net.parameters()"
     )
-    history = list(nb.loss_history)
+    history = nb.loss_history
+    assert isinstance(history, (list, tuple)), f"loss_history should be a list of every batch's loss.item(), found {type_name(history)}"
     assert len(history) >= 20 and all(isinstance(h, numbers.Real) for h in history), (
         "loss_history should hold the loss.item() of every batch"
     )

@@ -11,6 +11,7 @@ for epoch in range({epochs}):
 MISTAKES = {
     # The original tutorial's bug: only layer 1's parameters in the optimizer.
     "one-layer-optimizer": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(params="layer1.parameters()", lr="1.0", epochs="EPOCHS")},
         "fails": {
             "check-optimizer": "should hold 4 parameter tensors",
@@ -19,12 +20,14 @@ MISTAKES = {
     },
     # The original tutorial's schedule: 3 epochs at lr 0.1.
     "three-epochs": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
                                            lr="0.1", epochs="3")},
         "fails": {"check-fits": "after training every output should be on the right side of 0.5"},
     },
     # No nonlinearity between the layers: one linear layer in disguise.
     "no-hidden-sigmoid": {
+        "lesson": True,
         "answers": {"network": (
             "layer1 = nn.Linear(2, HIDDEN)\n"
             "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
@@ -36,9 +39,25 @@ MISTAKES = {
             "check-fits": "after training every output should be on the right side of 0.5",
         },
     },
+    # No sigmoid after the last layer: the outputs are not probabilities,
+    # so BCELoss refuses them (in training too).
+    "no-final-sigmoid": {
+        "lesson": True,
+        "answers": {"network": (
+            "layer1 = nn.Linear(2, HIDDEN)\n"
+            "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
+            "def forward(x):\n"
+            "    return layer2(torch.sigmoid(layer1(x)))"
+        )},
+        "fails": {
+            "check-network": "a sigmoid at the end",
+            "check-fits": "probabilities between 0 and 1",
+        },
+    },
     # Step 9's single layer kept: forward is logistic regression, which
     # cannot fit XOR however long it trains.
     "one-layer-model": {
+        "lesson": True,
         "answers": {
             "network": (
                 "layer1 = nn.Linear(2, 1)\n\n\n"

@@ -13,6 +13,7 @@ MISTAKES = {
     # The original tutorial's slip: forward calls the notebook's loose `sigmoid`.
     # It works while that name exists, so only the check that hides it fails.
     "global-sigmoid": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(init=_INIT, forward=(
             "        x = self.fc1(x)\n"
             "        x = sigmoid(x)\n"
@@ -23,6 +24,7 @@ MISTAKES = {
     },
     # Without super().__init__() nn.Module cannot register the layers.
     "no-super-init": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(init=_INIT.replace("        super().__init__()\n", ""), forward=(
             "        return self.sigmoid(self.fc2(self.sigmoid(self.fc1(x))))"))},
         "fails": {
@@ -33,6 +35,7 @@ MISTAKES = {
     },
     # Layers in a plain list are invisible to parameters(): nothing to train.
     "layers-in-a-list": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(
             init="        super().__init__()\n        self.layers = [nn.Linear(2, HIDDEN), nn.Linear(HIDDEN, 1)]",
             forward=(
@@ -42,6 +45,17 @@ MISTAKES = {
         "fails": {
             "check-net": "should give 4 tensors",
             "check-trained": "should be on the right side of 0.5",
+        },
+    },
+    # No sigmoid after fc2: the outputs are not probabilities, so BCELoss
+    # refuses them (in training too).
+    "no-final-sigmoid": {
+        "lesson": True,
+        "answers": {"net-class": _NET.format(init=_INIT, forward=(
+            "        return self.fc2(self.sigmoid(self.fc1(x)))"))},
+        "fails": {
+            "check-net": "a sigmoid at the end",
+            "check-trained": "probabilities between 0 and 1",
         },
     },
 }
