@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from course.grader.judge import run_beside, the_object, type_name
 from course.grader.in_kernel.probes import one_step, parameters_used
+from course.grader.judge.training import last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -112,3 +113,7 @@ def test_fits(nb):
     assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert last_step_used_one_batch(nb, "forward", X, Y, batch_size=2), (
+        "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
+        "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"
+    )

@@ -7,6 +7,7 @@ import torch.nn as nn
 
 from course.grader.judge import is_instance, is_subclass, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
+from course.grader.judge.training import last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -121,3 +122,7 @@ def test_trained(nb):
     )
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert last_step_used_one_batch(nb, "net", X, Y, batch_size=2), (
+        "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
+        "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"
+    )

@@ -30,4 +30,13 @@ MISTAKES = {
         )},
         "fails": {"check-inplace": "should change its input t itself"},
     },
+    # The sum computed and dropped: without return a function gives None.
+    "forgot-return": {
+        "lesson": True,
+        "answers": {"inplace": (
+            "def plus_five(t):\n    t + 5\n\n\n"
+            "def plus_five_inplace(t):\n    return t.add_(5)"
+        )},
+        "fails": {"check-inplace": "should return a tensor"},
+    },
 }

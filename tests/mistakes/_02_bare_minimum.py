@@ -19,8 +19,8 @@ MISTAKES = {
         "answers": {"model": "def model(x):\n    x\n\n\ny = model(x1)"},
         "fails": {"check-model": "y is None"},
     },
-    # Brackets make a 1-element vector, not a scalar. Only the hidden check,
-    # which asks for shape (), notices.
+    # Brackets make a 1-element vector, not a scalar: the values are right,
+    # the shape () is not.
     "vector-not-scalar": {
         "lesson": True,
         "answers": {"make-variables": (

@@ -30,8 +30,8 @@ MISTAKES = {
         )},
         "fails": {"check-by-hand": "found (1, 4)"},
     },
-    # Only tested on the student's own layer would this pass; the hidden
-    # check tries other layers.
+    # Right for the student's own layer only (the bias added outside):
+    # the checks try linear_by_hand on other layers.
     "forgot-bias-by-hand": {
         "lesson": True,
         "answers": {"by-hand": (

@@ -93,4 +93,29 @@ MISTAKES = {
         )},
         "fails": {"check-training": "my_sgd was not given var_2"},
     },
+    # Two numbers whose product is 15, put in by hand: still leaves with
+    # requires_grad, held by my_sgd, and both changed, but no step took them there.
+    "typed-in-values": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
+            "with torch.no_grad():  # 2.5 * 6 = 15\n"
+            "    var_1.fill_(2.5)\n"
+            "    var_2.fill_(6.0)"
+        )},
+        "fails": {"check-training": "change them only through my_sgd.step()"},
+    },
+    # The last loss returned instead of the history of all of them.
+    "returns-last-loss": {
+        "lesson": True,
+        "answers": {"train": _TRAIN.replace("    return history", "    return loss.item()").format(lr="lr", body=(
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_fn(layer(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss.item())"))},
+        "fails": {
+            "check-train": "should return a list of 20 losses",
+            "check-zero-grad": "should return a list of 3 losses",
+        },
+    },
 }

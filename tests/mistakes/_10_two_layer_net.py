@@ -72,4 +72,20 @@ MISTAKES = {
             "check-fits": "after training every output should be on the right side of 0.5",
         },
     },
+    # zero_grad() once per epoch: within an epoch each step also carries the
+    # gradients of the batches before it. XOR is still fitted.
+    "zero-grad-once-per-epoch": {
+        "answers": {"train": (
+            "optimizer = optim.SGD(list(layer1.parameters()) + list(layer2.parameters()), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    optimizer.zero_grad()\n"
+            "    for xb, yb in loader:\n"
+            "        loss = loss_function(forward(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())"
+        )},
+        "fails": {"check-fits": "once per batch, inside the loop over the loader"},
+    },
 }

@@ -58,4 +58,21 @@ MISTAKES = {
             "check-trained": "probabilities between 0 and 1",
         },
     },
+    # zero_grad() once per epoch: within an epoch each step also carries the
+    # gradients of the batches before it. XOR is still fitted.
+    "zero-grad-once-per-epoch": {
+        "answers": {"train": (
+            "net = Net()\n"
+            "optimizer = optim.SGD(net.parameters(), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    optimizer.zero_grad()\n"
+            "    for xb, yb in loader:\n"
+            "        loss = loss_function(net(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())"
+        )},
+        "fails": {"check-trained": "once per batch, inside the loop over the loader"},
+    },
 }
