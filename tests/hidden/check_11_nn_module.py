@@ -93,7 +93,8 @@ def test_own_layers(nb):
     with torch.no_grad():
         expected = _expected(net, X)
     assert torch.allclose(out, expected, atol=1e-6), (
-        "Net's forward should use the net's own layers (self.fc1, self.fc2), found outputs that its layers do not give"
+        "Net's forward gives outputs that its own layers do not give as fc1, sigmoid, fc2, sigmoid: it should use "
+        "the net's own layers (self.fc1, self.fc2), each followed by a sigmoid"
     )
 
 

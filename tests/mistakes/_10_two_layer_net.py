@@ -50,7 +50,7 @@ MISTAKES = {
             "    return layer2(torch.sigmoid(layer1(x)))"
         )},
         "fails": {
-            "check-network": "a sigmoid at the end",
+            "check-network": "forward(x) should be sigmoid(layer2(sigmoid(layer1(x))))",
             "check-fits": "probabilities between 0 and 1",
         },
     },

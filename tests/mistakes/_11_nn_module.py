@@ -54,7 +54,9 @@ MISTAKES = {
         "answers": {"net-class": _NET.format(init=_INIT, forward=(
             "        return self.fc2(self.sigmoid(self.fc1(x)))"))},
         "fails": {
-            "check-net": "a sigmoid at the end",
+            "check-net": "forward should be fc1, sigmoid, fc2, sigmoid",
+            # Its reference is fc1, sigmoid, fc2, sigmoid of the net's own layers.
+            "check-own-layers": "do not give as fc1, sigmoid, fc2, sigmoid",
             "check-trained": "probabilities between 0 and 1",
         },
     },
