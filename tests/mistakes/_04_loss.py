@@ -17,7 +17,11 @@ MISTAKES = {
     # (its arguments read as options), and two-number tensors make it raise.
     "class-not-instance": {
         "answers": {"loss": "loss_function = nn.MSELoss\nloss = loss_function(predicted_y, target_y)"},
-        "fails": {"check-loss": "with the parentheses"},
+        "fails": {
+            "check-loss": "with the parentheses",
+            # The batch cell's loss_function(batch_pred, batch_targets) raises: no batch_loss.
+            "check-batch": "batch_loss",
+        },
     },
     # Sum instead of mean: right for one number, wrong for more.
     "sum-not-mean": {
