@@ -8,6 +8,7 @@ import pytest
 from course.grader import instructor
 import nbformat
 
+from tests.mistakes import all_mistakes
 from tests.conftest import REPO, mistake_student, selected_mistakes, selected_steps, step_marks, step_params, trains
 
 MISTAKES = [pytest.param(step, name, m, id=f"{step}-{name}", marks=step_marks(step))
@@ -93,8 +94,8 @@ VISIBLE_CATCH_STEPS = [s for s in selected_mistakes() if not trains(s)]  # 01-11
 def test_lesson_mistakes_fail_at_the_visible_check(graded_course, capsys):
     """Each mistake marked "lesson" (the one its step teaches) fails one of its
     cells at the visible asserts, with its phrase, before the student submits;
-    and at least 90 % of all catalogued mistakes of 01-11 fail visibly (each
-    step's rate is printed)."""
+    and, when all of 01-11 are graded, at least 90 % of their catalogued
+    mistakes fail visibly (each step's rate is printed)."""
     root, _ = graded_course
     missed, lines, caught_all, total_all = [], [], 0, 0
     for step in VISIBLE_CATCH_STEPS:
@@ -115,4 +116,6 @@ def test_lesson_mistakes_fail_at_the_visible_check(graded_course, capsys):
         print("\nvisible-check catch rate\n" + "\n".join(lines) + f"\nall: {caught_all}/{total_all}"
               f" ({100 * caught_all / total_all:.0f} %)")
     assert not missed, "lesson mistakes that pass the visible check:\n" + "\n".join(missed)
-    assert caught_all >= 0.9 * total_all, f"only {caught_all} of {total_all} mistakes fail at the visible check"
+    every_step = set(VISIBLE_CATCH_STEPS) == {s for s in all_mistakes() if not trains(s)}
+    assert caught_all >= 0.9 * total_all or not every_step, (  # the 90 % is for 01-11 together, not each step
+        f"only {caught_all} of {total_all} mistakes of 01-11 fail at the visible check")
