@@ -38,7 +38,10 @@ PATCH = (
 # or, where the visible asserts catch them all, one made up here.
 CHEATS = {
     "01_tensors": "not-in-place",
-    "02_bare_minimum": "vector-not-scalar",
+    "02_bare_minimum": {  # the visible check now takes away vector-not-scalar by its shape, unpatched
+        "answers": {"model": "def model(x):\n    return x.float()\n\n\ny = model(x1)"},
+        "fails": {"check-model": "should give back its input unchanged"},
+    },
     "03_linear_model": "forgot-bias-by-hand",
     "04_loss": "broadcast-shapes",
     "05_gradient": "no-zero-grad",
