@@ -91,6 +91,12 @@ bench-cnn: setup
 bench-report: setup
 	$(PY) benchmarks/report.py
 
+# K kernels sharing the node, each training a small CNN: torch's default
+# threads against the threads of each kernel's CPU share (the hub's setting).
+.PHONY: bench-kernel-threads
+bench-kernel-threads: setup
+	$(PY) benchmarks/kernel_threads.py
+
 # Grading throughput: plain `nbgrader autograde` (serial) against
 # `python -m course grade -j N` on the same synthetic class; prints
 # submissions per minute and the ratio (goal >= 0.9 N). Not a test.

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from course.grader import grade
-from course.grader.limits import format_size, parse_size
+from course.grader.preprocessors.limited_execute import format_size, parse_size
 from tests import classroom
 from tests.conftest import REPO
 from tests.mistakes import all_mistakes

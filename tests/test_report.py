@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from course.grader import instructor
-from course.grader.limits import LIMIT_ERRORS, TIME_LIMIT
+from course.grader.preprocessors.limited_execute import LIMIT_ERRORS, TIME_LIMIT
 from course.grader.report import kinds, make_report, summary
 from course.grader.report.read import CellResult, Check, ClassData, StepData, Submission
 from tests.conftest import mistake_student, selected_mistakes

@@ -122,6 +122,16 @@ c.Spawner.environment = {
     # Settings for everyone (no "Jupyter news" pop-up: there is no internet).
     "JUPYTER_CONFIG_PATH": str(JUPYTER_CONFIG / "all"),
 }
+# Each server's CPU share, and its kernels' math threads (OpenMP, MKL,
+# OpenBLAS; torch's thread count follows OMP_NUM_THREADS) set from it: else
+# every kernel starts a thread per core of the node and kernels that share it
+# fight (issue #21). The grader does the same per worker (grade/pool.py).
+# LocalProcessSpawner passes the share on (CPU_LIMIT) without enforcing it;
+# SystemdSpawner and KubeSpawner enforce it.
+CPU_LIMIT = float(SETTINGS.get("cpu_limit", 1))
+c.Spawner.cpu_limit = CPU_LIMIT
+c.Spawner.environment.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"),
+                                           str(max(1, int(CPU_LIMIT)))))
 c.Spawner.group_overrides = {
     "01-instructors": {
         "groups": ["instructors"],

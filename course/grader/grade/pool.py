@@ -17,6 +17,7 @@ from course.grader.grade.plan import (
     default_jobs, hard_limit, schedule, shard_of, submitted_students, threads_per_worker, worker_devices,
 )
 from course.grader.grade.submission import Result, grade_submission, progress_line
+from course.grader.sandbox import cgroups
 
 
 def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results):
@@ -54,6 +55,12 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
             result = Result(step, student, status="failed", message=f"{type(e).__name__}: {e}")
         result.worker, result.device = index, device
         results.put((index, task, asdict(result)))
+
+
+def reclaim(pid):
+    """Remove the kernel cgroups a dead worker left, and what is still in
+    them: a killed worker cannot remove its own."""
+    cgroups.remove(cgroups.left_by(pid))
 
 
 @dataclass
@@ -141,6 +148,7 @@ class _Pool:
         Its submission is then recorded in the gradebook: every cell not run."""
         if slot.task is None:
             if not slot.process.is_alive():  # died between tasks
+                reclaim(slot.process.pid)
                 self.died(slot)
                 self.start(slot)
             return
@@ -155,6 +163,7 @@ class _Pool:
                "running this notebook, so no cell was run for marks.")
         slot.process.kill()  # its kernel dies with it (course.grader.sandbox.launcher)
         slot.process.join()
+        reclaim(slot.process.pid)
         if not overdue:
             self.died(slot)
         self.start(slot)
