@@ -225,39 +225,103 @@ def scores_or_explain(model, name, hint="", why="", sizes=(5, 1)):
     return x, scores
 
 
-class GPUBatches:
-    """Shuffled training batches of an image dataset held whole on `device`.
+class ImageBatches:
+    """Batches of an image dataset held whole in memory, as uint8, on `device`,
+    with the dataset's `transform` applied to whole batches at once.
 
-    A DataLoader prepares each image on the CPU, one at a time in Python
-    (ToTensor, Normalize, RandomHorizontalFlip): a few thousand images a
-    second per process. Step 17's CNN trains on a GPU more than ten times
-    faster than that, so the GPU would wait. Here the dataset's uint8 images
-    (`dataset.data`, N x H x W x C, as in torchvision's CIFAR10) go to the
-    GPU once, and each batch gets the same three transforms as whole-batch
-    tensor operations on the GPU: /255, mirrored with probability 1/2 per
-    image, (x - mean) / std. Same batches as the DataLoader, in a fraction of
-    the time. Yields (images, labels), both on `device`; len() is the number
-    of batches per epoch."""
+    A DataLoader prepares each image alone, in Python (ToTensor, Normalize,
+    RandomCrop...): a few thousand images a second per process, so a CNN
+    that trains faster than that waits for its data. Here the dataset's
+    uint8 images (`dataset.data`, N x H x W x C, as in torchvision's CIFAR10)
+    are read once, and each batch gets the same transforms as a handful of
+    tensor operations over the whole batch, on the CPU or on a GPU.
 
-    def __init__(self, dataset, batch_size, device, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), flip=True):
+    It honours the dataset's transform, a transforms.Compose of these only
+    (SUPPORTED), in this order of effect whatever their order in the Compose:
+    RandomCrop(size, padding) with zero padding, RandomHorizontalFlip(p),
+    ToTensor() (/255) and Normalize(mean, std). Any other transform raises a
+    ValueError that names it, instead of being skipped: what the notebook
+    shows is what the network gets. shuffle=False keeps the dataset's order
+    (validation). Yields (images, labels), both on `device`; len() is the
+    number of batches per epoch."""
+
+    SUPPORTED = ("RandomCrop", "RandomHorizontalFlip", "ToTensor", "Normalize")
+
+    def __init__(self, dataset, batch_size, device="cpu", shuffle=True):
         self.images = torch.as_tensor(dataset.data).permute(0, 3, 1, 2).contiguous().to(device)
         self.labels = torch.as_tensor(dataset.targets).to(device)
-        self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1)
-        self.std = torch.tensor(std, device=device).view(1, -1, 1, 1)
-        self.batch_size, self.flip = batch_size, flip
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.crop = self.flip = None
+        self.mean, self.std = torch.zeros(1, device=device), torch.ones(1, device=device)
+        self.scale = 1.0
+        for step in _flattened(dataset.transform):
+            kind = type(step).__name__
+            if kind == "RandomCrop" and not step.fill and step.padding_mode == "constant":
+                self.crop = (step.size, _padding(step.padding))
+            elif kind == "RandomHorizontalFlip":
+                self.flip = step.p
+            elif kind == "ToTensor":
+                self.scale = 1 / 255
+            elif kind == "Normalize":
+                self.mean = torch.tensor(step.mean, device=device).view(1, -1, 1, 1)
+                self.std = torch.tensor(step.std, device=device).view(1, -1, 1, 1)
+            else:
+                raise ValueError(f"ImageBatches cannot apply {step!r} to whole batches: it supports "
+                                 f"{', '.join(self.SUPPORTED)} (RandomCrop with zero padding); use a DataLoader")
 
     def __len__(self):
         return (len(self.labels) + self.batch_size - 1) // self.batch_size
 
     def __iter__(self):
-        order = torch.randperm(len(self.labels), device=self.labels.device)
-        for start in range(0, len(order), self.batch_size):
+        n = len(self.labels)
+        order = torch.randperm(n, device=self.labels.device) if self.shuffle else torch.arange(n, device=self.labels.device)
+        for start in range(0, n, self.batch_size):
             picked = order[start:start + self.batch_size]
-            images = self.images[picked].float() / 255
+            images = self.images[picked]
+            if self.crop is not None:
+                images = random_crop(images, *self.crop)
+            images = images.float() * self.scale
             if self.flip:
-                mirrored = torch.rand(len(picked), 1, 1, 1, device=images.device) < 0.5
+                mirrored = torch.rand(len(picked), 1, 1, 1, device=images.device) < self.flip
                 images = torch.where(mirrored, images.flip(3), images)
             yield (images - self.mean) / self.std, self.labels[picked]
+
+
+def _flattened(transform):
+    """The single transforms of `transform`, Composes opened."""
+    if transform is None:
+        return []
+    if hasattr(transform, "transforms"):
+        return [step for inner in transform.transforms for step in _flattened(inner)]
+    return [transform]
+
+
+def _padding(padding):
+    """torchvision's RandomCrop padding (an int, or 2 or 4 numbers) as
+    (left, right, top, bottom) for F.pad."""
+    if padding is None:
+        return (0, 0, 0, 0)
+    if isinstance(padding, int):
+        return (padding,) * 4
+    if len(padding) == 2:
+        return (padding[0], padding[0], padding[1], padding[1])
+    left, top, right, bottom = padding
+    return (left, right, top, bottom)
+
+
+def random_crop(images, size, padding=(0, 0, 0, 0)):
+    """transforms.RandomCrop(size, padding) on a whole batch (N, C, H, W):
+    each image zero-padded, then cut at its own random place."""
+    height, width = size
+    padded = torch.nn.functional.pad(images, padding)
+    n, device = len(images), images.device
+    top = torch.randint(0, padded.shape[2] - height + 1, (n,), device=device)
+    left = torch.randint(0, padded.shape[3] - width + 1, (n,), device=device)
+    rows = (top[:, None] + torch.arange(height, device=device))[:, None, :, None]
+    cols = (left[:, None] + torch.arange(width, device=device))[:, None, None, :]
+    which = torch.arange(n, device=device)[:, None, None, None]
+    channels = torch.arange(images.shape[1], device=device)[None, :, None, None]
+    return padded[which, channels, rows, cols]
 
 
 @dataclass(frozen=True)
