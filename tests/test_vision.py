@@ -22,11 +22,10 @@ def test_budget_by_device():
     # The GPU trains longer and is held to more.
     assert gpu.epochs > cpu.epochs and gpu.min_accuracy > cpu.min_accuracy
     # Thresholds an untrained or diverged model (10%) cannot reach, below
-    # what the reference reaches: on the 45,000 "train" images, 62.5% of the
-    # test images (63.4% of the validation images) after the CPU's 2 epochs,
-    # graded; 76% after the GPU's 20 on an H100, measured on the 50,000
-    # images before the "val" split (benchmarks/cnn.py, figures in the README).
-    assert 0.3 < cpu.min_accuracy <= 0.60 and 0.3 < gpu.min_accuracy <= 0.73
+    # what the reference reaches after the CPU's epochs (benchmarks/cnn.py,
+    # figures in docs/cnn.md); the GPU's is the one the older, weaker
+    # network cleared at 76% after the GPU's 20 epochs on an H100.
+    assert 0.3 < cpu.min_accuracy <= 0.67 and 0.3 < gpu.min_accuracy <= 0.73
 
 
 def test_layer_shapes_whatever_the_style():
@@ -114,7 +113,8 @@ def test_accuracy_check_uses_the_device_threshold(monkeypatch, cuda):
     for right in (0.10, (low + high) / 2, high + 0.05):
         # The notebook measured on its validation split (the model is right on
         # none of it here: the check must not grade on it) ...
-        nb = Notebook({"model": _Oracle(), "val_set": _Labelled(0.0, n=5_000, split="val")})
+        nb = Notebook({"model": _Oracle(), "val_set": _Labelled(0.0, n=5_000, split="val"),
+                       "mean": (0.5,) * 3, "std": (0.5,) * 3})
         # ... and the check scores against the test set it loads itself (the labels stay out of the kernel).
         loaded = []
         monkeypatch.setattr(check, "cifar10", lambda split, transform, right=right:
