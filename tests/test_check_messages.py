@@ -104,3 +104,26 @@ def test_train_one_epoch_message_names_the_slip(slip, says):
 def test_evaluate_message_names_the_slip(slip, says):
     message = run_check("17_cnn_cifar10::test_evaluate", types.SimpleNamespace(evaluate=_evaluate(slip)), REPO)
     assert (message is None) if says is None else (message is not None and says in message), message
+
+
+class _MLP(nn.Module):
+    """Step 13's MLP with its output layer declared first; `activation` between the layers."""
+
+    def __init__(self, in_features=784, hidden=128, classes=10, activation=torch.sigmoid):
+        super().__init__()
+        self.out = nn.Linear(hidden, classes)
+        self.hidden = nn.Linear(in_features, hidden)
+        self.activation = activation
+
+    def forward(self, x):
+        return self.out(self.activation(self.hidden(x.flatten(1))))
+
+
+@pytest.mark.parametrize("activation,says", [(torch.sigmoid, None), (torch.relu, "a sigmoid between the two linear layers")],
+                         ids=["sigmoid", "relu"])
+def test_mlp_check_reads_layers_in_chain_order_and_the_sigmoid(activation, says):
+    """Declaration order does not matter (the audit's 13 (b)); the sigmoid the text asks for does (13 (a))."""
+    def make(**kwargs):
+        return _MLP(activation=activation, **kwargs)
+    message = run_check("13_mlp::test_mlp", types.SimpleNamespace(MLP=make), REPO)
+    assert (message is None) if says is None else (message is not None and says in message), message
