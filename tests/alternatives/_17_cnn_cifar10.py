@@ -20,7 +20,8 @@ ALTERNATIVES = {
                          "    for images, labels in batches:\n"
                          "        hits.append(model(images).argmax(1) == labels)\n"
                          "    return torch.cat(hits).float().mean().item()"),
-            "training-run": ("best = None\n"
+            "training-run": ("loss_history, val_history = [], []\n"
+                             "best = None\n"
                              "for epoch in range(plan.epochs):\n"
                              "    loss_history.extend(train_one_epoch(model, train_batches, optimizer, scheduler, loss_fn))\n"
                              "    val_history.append(evaluate(model, val_batches))\n"
@@ -61,6 +62,7 @@ ALTERNATIVES = {
                                 "        losses.append(float(loss))\n"
                                 "    return losses"),
             "training-run": ("import os, tempfile\n"
+                             "loss_history, val_history = [], []\n"
                              "path = os.path.join(tempfile.gettempdir(), 'best_cifarnet.pt')\n"
                              "best_accuracy = 0\n"
                              "for epoch in range(plan.epochs):\n"

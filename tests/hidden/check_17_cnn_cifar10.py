@@ -31,6 +31,16 @@ def _plain(nb):
                                transforms.Normalize([float(v) for v in nb.mean], [float(v) for v in nb.std])])
 
 
+def _accuracy_or_explain(model, dataset, which):
+    """graded_accuracy, with a sentence instead of a traceback when the model
+    cannot take the images."""
+    try:
+        return graded_accuracy(model, dataset)
+    except RuntimeError as error:
+        raise AssertionError(f"model failed on the {which} images: {str(error).splitlines()[0]}. "
+                             "Check CIFARNet (Exercise 2) first") from None
+
+
 def _close(a, b, tol=1e-4):
     return len(a) == len(b) and all(abs(float(x) - float(y)) < tol for x, y in zip(a, b))
 
@@ -121,17 +131,18 @@ def test_training_setup(nb):
 
 
 def _right_epoch():
-    model, batches, optimizer, scheduler, loss_fn = probe_setup()
-    model.train()
-    losses = []
-    for images, labels in batches:
-        optimizer.zero_grad()
-        loss = loss_fn(model(images), labels)
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        losses.append(loss.item())
-    return losses, model.state_dict()
+    """The probe's epoch done right: (the losses, the weights after)."""
+    net, probe_batches, opt, sched, criterion = probe_setup()
+    net.train()
+    seen = []
+    for x, y in probe_batches:
+        opt.zero_grad()
+        batch_loss = criterion(net(x), y)
+        batch_loss.backward()
+        opt.step()
+        sched.step()
+        seen.append(float(batch_loss))
+    return seen, net.state_dict()
 
 
 def test_train_one_epoch(nb):
@@ -183,7 +194,7 @@ def test_training_run(nb):
     best = nb.best_state
     assert all(torch.equal(state[k].cpu(), best[k].cpu()) for k in state), (
         "after the run, model should hold best_state: model.load_state_dict(best_state)")
-    measured = graded_accuracy(nb.model, cifar10("val", transform=_plain(nb)))
+    measured = _accuracy_or_explain(nb.model, cifar10("val", transform=_plain(nb)), "validation")
     assert abs(measured - max(history)) < 0.003, (
         f"the model classifies {measured:.1%} of the validation images right, but the best epoch had {max(history):.1%}: "
         "keep a copy of the weights of the best epoch (copy.deepcopy(model.state_dict())) and load it back")
@@ -194,7 +205,7 @@ def test_accuracy(nb):
     val_set = nb.val_set
     assert len(val_set) == 5000 and getattr(val_set, "split", None) == "val", (
         'val_set should be the 5,000 CIFAR-10 validation images: cifar10("val", transform=val_transform)')
-    measured = graded_accuracy(nb.model, cifar10("test", transform=_plain(nb)))
+    measured = _accuracy_or_explain(nb.model, cifar10("test", transform=_plain(nb)), "test")
     assert measured > plan.min_accuracy, (
         f"the trained model classifies {measured:.1%} of the 10,000 test images right (the grader keeps their "
         f"labels and counts your model's answers); trained for {plan.epochs} epochs ({plan.device}), it should be "

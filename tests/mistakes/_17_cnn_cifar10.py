@@ -43,6 +43,7 @@ SOLUTION = {
         "            total += len(labels)\n"
         "    return correct / total"),
     "training-run": (
+        "loss_history, val_history = [], []\n"
         "best_accuracy = -1\n"
         "for epoch in range(plan.epochs):\n"
         "    loss_history += train_one_epoch(model, train_batches, optimizer, scheduler, loss_fn)\n"
