@@ -73,7 +73,9 @@ MISTAKES = {
                   "check-training-run": "model should hold best_state"},
     },
     # The schedule stepped once per epoch: OneCycleLR then stays near its
-    # starting learning rate, plan.lr / 25, for the whole run.
+    # starting learning rate, plan.lr / 25, for the whole run. Graded, the
+    # model still cleared the CPU's 65 % (the grading run of 2 December), so
+    # only the train_one_epoch check catches it.
     "schedule-stepped-per-epoch": {
         "answers": {
             "train-one-epoch": SOLUTION["train-one-epoch"].replace("        scheduler.step()\n", ""),
@@ -81,8 +83,7 @@ MISTAKES = {
                 "    val_accuracy = evaluate(model, val_batches)\n",
                 "    scheduler.step()\n    val_accuracy = evaluate(model, val_batches)\n"),
         },
-        "fails": {"check-train-one-epoch": "the scheduler should step once per batch",
-                  "check-accuracy": "CIFARNet should classify more than"},
+        "fails": {"check-train-one-epoch": "the scheduler should step once per batch"},
     },
     # total_steps counted in epochs: OneCycleLR refuses to step past it, so
     # the run stops with an error in its first epoch.
