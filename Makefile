@@ -36,14 +36,16 @@ test: setup
 	$(PY) -m pytest
 
 # The quick tier (docs/testing.md): every unit test, and grading end to end
-# for one step (COURSE_TEST_STEPS, default 01_tensors): no image step's
-# training, no adversarial corpus or limits, no hub, browser or PostgreSQL.
-FAST_MARKERS := not training and not adversarial and not e2e
+# for one step (COURSE_TEST_STEPS, default 01_tensors) in the shared class:
+# no image step's training, no adversarial corpus or limits, no hub, browser
+# or PostgreSQL, no class graded again on purpose (own_class: 1 worker
+# against 2, concurrent writers, the demo's own run).
+FAST_MARKERS := not training and not adversarial and not e2e and not own_class
 test-fast: setup
 	COURSE_TEST_STEPS=$${COURSE_TEST_STEPS:-01_tensors} $(PY) -m pytest -m "$(FAST_MARKERS)"
 
 clean:
-	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students
+	rm -rf gradebook.db submitted/*/ autograded/*/ feedback exchange demo-students autograde
 
 # The local JupyterHub demo (deploy/jupyterhub/README.md): `make hub` starts
 # it on http://127.0.0.1:8000/ (as root: it creates the demo's system users),
@@ -88,6 +90,12 @@ bench-cnn: setup
 .PHONY: bench-report
 bench-report: setup
 	$(PY) benchmarks/report.py
+
+# K kernels sharing the node, each training a small CNN: torch's default
+# threads against the threads of each kernel's CPU share (the hub's setting).
+.PHONY: bench-kernel-threads
+bench-kernel-threads: setup
+	$(PY) benchmarks/kernel_threads.py
 
 # Grading throughput: plain `nbgrader autograde` (serial) against
 # `python -m course grade -j N` on the same synthetic class; prints

@@ -30,7 +30,7 @@ c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Limits per submission while autograding (course/grader/limits.py, deploy/GRADING.md),
+# Limits per submission while autograding (course/grader/preprocessors/limited_execute.py, deploy/GRADING.md),
 # and hidden checks judged outside the student's kernel (course/grader/judge/).
 # nbgrader's Execute is replaced by GradingExecute, which adds a time limit
 # for the whole notebook, a memory limit and no network for the kernel, and

@@ -1,3 +1,3 @@
-"""Old path of course.grader.limits, kept for nbgrader configs that name
+"""Old path of course.grader.preprocessors.limited_execute, kept for nbgrader configs that name
 course.limits.LimitedExecute."""
-from course.grader.limits import LimitedExecute  # noqa: F401
+from course.grader.preprocessors.limited_execute import LimitedExecute  # noqa: F401

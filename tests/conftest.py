@@ -89,9 +89,17 @@ def pytest_collection_modifyitems(config, items):
     asked = {item.callspec.params["step"] for item in items
              if hasattr(item, "callspec") and isinstance(item.callspec.params.get("step"), str)}
     config.stash[ASKED_STEPS] = asked
+    # The modules whose selected tests read the shared class: those that hand
+    # in students of their own, and whether any reads the class's own students.
+    readers = list(dict.fromkeys(getattr(item, "module", None) for item in items
+                                 if "graded_course" in getattr(item, "fixturenames", ())))
+    config.stash[CLASS_MODULES] = [m for m in readers if hasattr(m, "class_submissions")]
+    config.stash[CLASS_READ] = any(not hasattr(m, "class_submissions") for m in readers)
 
 
 ASKED_STEPS = pytest.StashKey[set]()
+CLASS_MODULES = pytest.StashKey[list]()
+CLASS_READ = pytest.StashKey[bool]()
 
 
 def _empty_parameter_set(item):
@@ -158,24 +166,37 @@ def course_template():
 
 
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory, steps):
+def graded_course(request, tmp_path_factory, steps):
     """Every step released, submitted through the exchange and autograded, for:
     the reference solutions, the untouched release notebooks, and one student
     per realistic mistake (tests/mistakes/) and one per correct answer written in
-    another style (tests/alternatives/). Done once; tests read the results."""
+    another style (tests/alternatives/). Done once; tests read the results.
+
+    A test module whose selected tests read this class may hand in students
+    of its own with it (test_judge_steps's cheats): a module-level
+    `class_submissions(root, steps)` -> {student: {step: answer}}, as
+    loop.run_loop takes them. They are graded in the same run, not in a
+    class of their own. When only such modules are selected (pytest
+    tests/test_judge_steps.py), only their students are graded."""
     root = copy_course(tmp_path_factory.mktemp("course"), steps)
-    submissions = instructor.demo_submissions(root, steps, "reference", "untouched")
-    # Each catalogued answer: the reference solution with some cells replaced.
-    for corpus, student in ((selected_mistakes(), mistake_student), (selected_alternatives(), alternative_student)):
-        for step, entries in corpus.items():
-            if step not in steps:
-                continue
-            for name, entry in entries.items():
-                solve = instructor.solve(root, step)
-                submissions[student(step, name)] = {
-                    step: lambda fetched, solve=solve, answers=entry["answers"]:
-                        instructor.with_cells(solve(fetched), answers)
-                }
+    submissions = {}
+    if request.config.stash.get(CLASS_READ, True):
+        submissions.update(instructor.demo_submissions(root, steps, "reference", "untouched"))
+        # Each catalogued answer: the reference solution with some cells replaced.
+        for corpus, student in ((selected_mistakes(), mistake_student), (selected_alternatives(), alternative_student)):
+            for step, entries in corpus.items():
+                if step not in steps:
+                    continue
+                for name, entry in entries.items():
+                    solve = instructor.solve(root, step)
+                    submissions[student(step, name)] = {
+                        step: lambda fetched, solve=solve, answers=entry["answers"]:
+                            instructor.with_cells(solve(fetched), answers)
+                    }
+    for module in request.config.stash.get(CLASS_MODULES, []):
+        for student, answers in module.class_submissions(root, steps).items():
+            assert student not in submissions, f"{module.__name__} hands in {student}, who is already in the class"
+            submissions[student] = answers
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURSE_EXCHANGE", str(root / "exchange"))
         failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)

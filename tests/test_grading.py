@@ -8,7 +8,8 @@ import pytest
 from course.grader import instructor
 import nbformat
 
-from tests.conftest import REPO, mistake_student, selected_mistakes, selected_steps, step_marks, step_params
+from tests.mistakes import all_mistakes
+from tests.conftest import REPO, mistake_student, selected_mistakes, selected_steps, step_marks, step_params, trains
 
 MISTAKES = [pytest.param(step, name, m, id=f"{step}-{name}", marks=step_marks(step))
             for step, ms in selected_mistakes().items() for name, m in ms.items()]
@@ -73,3 +74,48 @@ def test_feedback_shows_no_hidden_check_source(graded_course, steps):
         text = page.read_text()
         leaked = [line for line in secret if line in text]
         assert not leaked, f"{page} shows hidden check source: {leaked[:3]}"
+
+
+def visible_failures(root, step, student):
+    """{grade_id: error text} for the graded cells whose own (visible) code
+    raised: the error a student sees before submitting. A hidden check's
+    failure, judged after the cell, is an error output named CheckFailed."""
+    nb = nbformat.read(instructor.notebook_path(root, f"autograded/{student}", step), as_version=4)
+    return {instructor.nbgrader_meta(c)["grade_id"]: ANSI.sub("", f"{o.ename}: {o.evalue}")
+            for c in nb.cells if instructor.nbgrader_meta(c).get("grade")
+            for o in c.get("outputs", []) if o.output_type == "error" and o.ename != "CheckFailed"}
+
+
+VISIBLE_CATCH_STEPS = [s for s in selected_mistakes() if not trains(s)]  # 01-11: the image steps train first
+
+
+@pytest.mark.grading
+@pytest.mark.skipif(not VISIBLE_CATCH_STEPS, reason="no step of 01-11 selected")
+def test_lesson_mistakes_fail_at_the_visible_check(graded_course, capsys):
+    """Each mistake marked "lesson" (the one its step teaches) fails one of its
+    cells at the visible asserts, with its phrase, before the student submits;
+    and, when all of 01-11 are graded, at least 90 % of their catalogued
+    mistakes fail visibly (each step's rate is printed)."""
+    root, _ = graded_course
+    missed, lines, caught_all, total_all = [], [], 0, 0
+    for step in VISIBLE_CATCH_STEPS:
+        caught = lessons = lessons_caught = 0
+        for name, mistake in selected_mistakes()[step].items():
+            seen = visible_failures(root, step, mistake_student(step, name))
+            named = [g for g, phrase in mistake["fails"].items() if g in seen and phrase in seen[g]]
+            caught += bool(set(seen) & set(mistake["fails"]))
+            if mistake.get("lesson"):
+                lessons += 1
+                lessons_caught += bool(named)
+                if not named:
+                    missed.append(f"{step} {name}: visible errors {seen or 'none'}, phrases {mistake['fails']}")
+        n = len(selected_mistakes()[step])
+        caught_all, total_all = caught_all + caught, total_all + n
+        lines.append(f"{step}: {caught}/{n} mistakes fail at the visible check; lesson mistakes {lessons_caught}/{lessons}")
+    with capsys.disabled():
+        print("\nvisible-check catch rate\n" + "\n".join(lines) + f"\nall: {caught_all}/{total_all}"
+              f" ({100 * caught_all / total_all:.0f} %)")
+    assert not missed, "lesson mistakes that pass the visible check:\n" + "\n".join(missed)
+    every_step = set(VISIBLE_CATCH_STEPS) == {s for s in all_mistakes() if not trains(s)}
+    assert caught_all >= 0.9 * total_all or not every_step, (  # the 90 % is for 01-11 together, not each step
+        f"only {caught_all} of {total_all} mistakes of 01-11 fail at the visible check")

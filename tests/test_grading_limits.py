@@ -1,4 +1,4 @@
-"""Limits per submission (course/grader/limits.py, course/grader/sandbox/launcher.py): a notebook
+"""Limits per submission (course/grader/preprocessors/limited_execute.py, course/grader/sandbox/launcher.py): a notebook
 that runs too long, eats memory, crashes its kernel or reaches for the network
 is still graded, with a message in its feedback and its points for what did
 run, and the rest of the class grades as usual."""
@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from course.grader import grade
-from course.grader.limits import KERNEL_DIED, MEMORY_LIMIT, NO_NETWORK, NOT_RUN, TIME_LIMIT
+from course.grader.preprocessors.limited_execute import KERNEL_DIED, MEMORY_LIMIT, NO_NETWORK, NOT_RUN, TIME_LIMIT
 from tests import classroom
 
 pytestmark = pytest.mark.adversarial

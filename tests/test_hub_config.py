@@ -2,6 +2,9 @@
 network needed (tests/test_hub_e2e.py runs the real hub)."""
 import asyncio
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from traitlets.config import Config
@@ -81,3 +84,30 @@ def test_nbgrader_config_per_user(hub):
     assert "c.CourseDirectory.course_id = 'course-x'" in student
     instructor = scope["nbgrader_config"]("prof", {"instructors"})
     assert "load_subconfig('/srv/x/course/nbgrader_config.py')" in instructor
+
+
+THREADS = "import torch; print(torch.get_num_threads())"
+
+
+@pytest.mark.parametrize("cpu_limit, threads", [(None, 1), (2, 2), (0.5, 1)])
+def test_a_kernel_uses_the_threads_of_its_cpu_share(tmp_path, monkeypatch, cpu_limit, threads):
+    """The hub's CPU limit per server is the thread count of its kernels'
+    torch: a Python started with the servers' environment, as a kernel is
+    (it inherits its server's), counts the threads the share allows."""
+    settings = {"course_id": "c", "course_dir": "/srv/c", "exchange": "/srv/e", "users": USERS}
+    if cpu_limit is not None:
+        settings["cpu_limit"] = cpu_limit
+    (tmp_path / "hub.json").write_text(json.dumps(settings))
+    monkeypatch.setenv("COURSE_HUB_HOME", str(tmp_path))
+    config, path = Config(), HUB / "jupyterhub_config.py"
+    exec(compile(path.read_text(), str(path), "exec"),
+         {"get_config": lambda: config, "__file__": str(path), "__name__": "jupyterhub_config"})
+    assert config.Spawner.cpu_limit == (cpu_limit or 1)
+    environment = config.Spawner.environment
+    for override in config.Spawner.group_overrides.values():  # no group's settings take them away
+        assert "OMP_NUM_THREADS" not in override["spawner_override"].get("environment", {})
+    kernel_env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    kernel_env.update({k: v for k, v in environment.items() if k.endswith("_NUM_THREADS")})
+    counted = subprocess.run([sys.executable, "-c", THREADS], env=kernel_env, capture_output=True, text=True,
+                             timeout=120)
+    assert counted.stdout.strip() == str(threads), counted.stderr

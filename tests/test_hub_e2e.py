@@ -333,6 +333,11 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     def lap(name):
         timings[name] = round(time.perf_counter() - start)
 
+    # The manual workflow, as without feedback on submit: the step is switched
+    # off for the autograde service that `make hub` starts.
+    course_command = f"cd {hub['course_dir']} && {hub['python']} -m course autograde-service"
+    as_user(hub, INSTRUCTOR, "/bin/sh", "-c", f"{course_command} off {STEP}")
+
     # 1. The student logs in, and sees the step in nbgrader's Assignments list.
     student = browsers("student")
     student.log_in(STUDENT)
@@ -436,6 +441,8 @@ def test_a_student_and_the_instructor_through_the_hub(hub, browsers, artifacts):
     assert row, f"no result for {STUDENT} in the grading summary:\n{graded}"
     assert (float(row[1]), float(row[2]), row[3]) == (max_points(), max_points(), "graded"), graded
     lap("collected, graded, feedback released (instructor's terminal)")
+    queue = as_user(hub, INSTRUCTOR, "/bin/sh", "-c", f"{course_command} status").stdout
+    assert re.search(rf"^manual\s+{STUDENT}\s+{STEP}", queue, re.M), f"the service touched it:\n{queue}"
 
     # The formgrader shows the graded submission. It opens in a browser tab
     # of its own: JupyterHub forbids framing a user's server (nbgrader issue

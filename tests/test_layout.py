@@ -65,7 +65,7 @@ def cycle_in(edges):
 
 def test_the_graph_is_read():
     edges = graph()
-    assert "course.grader.limits" in edges["course.grader.preprocessors.grading_execute"]
+    assert "course.grader.preprocessors.limited_execute" in edges["course.grader.preprocessors.grading_execute"]
     assert "course.grader.instructor" in edges["course.grader.loop"]
 
 

@@ -3,16 +3,13 @@ introduces in a "**New in this step:** a, b, c" line, at most three ideas,
 and no idea is introduced twice; each of steps 01-11 links to PyTorch's own
 documentation; and the numbers the markdown states are the numbers the
 notebooks compute."""
-import os
 import re
-import sys
-import tempfile
 
 import nbformat
 import pytest
 
 from course.grader import instructor
-from tests.conftest import REPO
+from tests.conftest import REPO, selected_steps, step_params
 
 NEW_LINE = re.compile(r"^\*\*New in this step:\*\*\s*(.+)$", re.MULTILINE)
 OFFICIAL_LINK = re.compile(r"\]\((https://pytorch\.org/(?:docs/stable|tutorials)/[^)\s]+)\)")
@@ -103,18 +100,20 @@ def test_every_early_step_links_to_the_official_docs():
 
 # ---- the numbers the markdown states, against what the notebooks print ----
 
-def executed_reference(step):
-    """The step's release notebook with the instructor's answers, executed:
-    its cells' printed output, as a list of strings (one per code cell)."""
-    from nbclient import NotebookClient
-
-    source = nbformat.read(instructor.notebook_path(REPO, "source", step), as_version=4)
-    release = nbformat.read(instructor.notebook_path(REPO, "release", step), as_version=4)
-    nb = instructor.reference_solution(source, release)
-    with tempfile.TemporaryDirectory(prefix=f"claims-{step}-") as folder:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
+def executed_reference(graded_course, step):
+    """The printed output of the step's reference solution (the release
+    notebook with the instructor's answers), as the shared class graded it
+    (conftest.graded_course, student "reference"): its code cells' stream
+    outputs, one string."""
+    root, _ = graded_course
+    nb = nbformat.read(instructor.notebook_path(root, "autograded/reference", step), as_version=4)
     return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.outputs if o.output_type == "stream")
+
+
+def claims_of(step):
+    """The step as a pytest param of its tier, when this run covers it."""
+    return step_params([step] if step in selected_steps() else [])
 
 
 def markdown_of(step):
@@ -127,24 +126,22 @@ def numbers_after(label, text):
     return [float(v) for v in found.group(1).replace(",", " ").split()]
 
 
-@pytest.mark.training
-def test_claims_of_step_06(monkeypatch):
-    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+@pytest.mark.parametrize("step", claims_of("06_weight_update"))
+def test_claims_of_step_06(graded_course, step):
     assert "about five\ntimes as far from it as before" in markdown_of("06_weight_update")
-    out = executed_reference("06_weight_update")
+    out = executed_reference(graded_course, step)
     before = numbers_after("output before:", out)[0]
     after = numbers_after("after:", out.split("output before:")[1])[0]
     assert 4.5 <= abs(after / before) <= 5.5 and after * before < 0, (before, after)
     assert numbers_after("loss after: ", out)[0] > numbers_after("loss before:", out)[0]  # "The loss went **up**"
 
 
-@pytest.mark.training
-def test_claims_of_step_09(monkeypatch):
-    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+@pytest.mark.parametrize("step", claims_of("09_logistic_regression"))
+def test_claims_of_step_09(graded_course, step):
     text = markdown_of("09_logistic_regression")
     assert "stuck near 0.693" in text and "every probability ends close to 0.5" in text
     assert "gives a slope near 0" in text and "about −1" in text
-    out = executed_reference("09_logistic_regression")
+    out = executed_reference(graded_course, step)
     xor = re.search(r"XOR: BCE ([0-9.]+) -> ([0-9.]+), probabilities \[([0-9., ]+)\]", out)
     assert xor, out
     assert abs(float(xor.group(2)) - 0.693) < 0.005
@@ -156,13 +153,12 @@ def test_claims_of_step_09(monkeypatch):
     assert [round(float(p)) for p in orr.group(1).split(",")] == [0, 1, 1, 1]
 
 
-@pytest.mark.training
-def test_claims_of_step_10(monkeypatch):
-    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+@pytest.mark.parametrize("step", claims_of("10_two_layer_net"))
+def test_claims_of_step_10(graded_course, step):
     text = markdown_of("10_two_layer_net")
     assert "The loss stays high, and layer 2 has not changed at all" in text
     assert "no answer gets near 0 or 1" in text
-    out = executed_reference("10_two_layer_net")
+    out = executed_reference(graded_course, step)
     assert numbers_after("loss on all of x after 500 epochs:", out)[0] > 0.5
     before = numbers_after("layer 2's weight before: tensor([[", out)
     after = numbers_after("layer 2's weight after:  tensor([[", out)

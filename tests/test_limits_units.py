@@ -1,4 +1,4 @@
-"""Parts of course/grader/limits.py on their own, without a kernel: the killing of
+"""Parts of course/grader/preprocessors/limited_execute.py and course/grader/sandbox/kernel_manager.py on their own, without a kernel: the killing of
 what a kernel left running (`reap_strays`) and the cut of long outputs
 (`LimitedExecute._cut_long_outputs`). The slow end-to-end cases are in
 tests/test_grading_limits.py and tests/adversarial/."""
@@ -10,7 +10,7 @@ import textwrap
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from course.grader.limits import LimitedExecute
+from course.grader.preprocessors.limited_execute import LimitedExecute
 
 pytestmark = pytest.mark.unit
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 # is not kept, which pytest's own process must not be subjected to.
 REAP = textwrap.dedent("""
     import ctypes, json, os, subprocess, sys, time
-    from course.grader.limits import PR_SET_CHILD_SUBREAPER, children_of, reap_strays
+    from course.grader.sandbox.kernel_manager import PR_SET_CHILD_SUBREAPER, children_of, reap_strays
 
     def alive(pid):
         try:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from course.grader import grade
-from course.grader.limits import format_size, parse_size
+from course.grader.preprocessors.limited_execute import format_size, parse_size
 from tests import classroom
 from tests.conftest import REPO
 from tests.mistakes import all_mistakes
@@ -41,6 +41,7 @@ def graded_twice(course):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_every_submission_is_graded(course, graded_twice):
     _, students = course
     for jobs, (results, _, rows) in graded_twice.items():
@@ -50,6 +51,7 @@ def test_every_submission_is_graded(course, graded_twice):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_one_worker_and_two_give_identical_scores(graded_twice):
     serial, parallel = graded_twice[1], graded_twice[2]
     assert {r.student: (r.score, r.max_score) for r in serial[0]} == \
@@ -60,6 +62,7 @@ def test_one_worker_and_two_give_identical_scores(graded_twice):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_scores_are_what_each_submission_earns(course, graded_twice):
     _, students = course
     results, cells, _ = graded_twice[2]
@@ -77,6 +80,7 @@ def test_scores_are_what_each_submission_earns(course, graded_twice):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_feedback_shows_each_message_but_no_hidden_check(course, graded_twice):
     from tests.test_release import hidden_check_lines
 
@@ -101,6 +105,7 @@ def _plain(text):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_export_writes_every_grade_as_csv(course, graded_twice, tmp_path):
     root, students = course
     results = {r.student: r for r in graded_twice[2][0]}
@@ -121,6 +126,7 @@ def classroom_csv(root, path):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_command_line_grades_chosen_students_and_says_so(course, graded_twice):
     """The command itself: two chosen students, a summary line each, exit 0."""
     root, students = course
@@ -136,6 +142,7 @@ def test_command_line_grades_chosen_students_and_says_so(course, graded_twice):
 
 
 @pytest.mark.grading
+@pytest.mark.own_class
 def test_concurrent_writers_lose_nothing_sqlite(tmp_path):
     """Two grading commands at once, two workers each, on one SQLite
     gradebook: 24 submissions recorded through nbgrader's whole autograde

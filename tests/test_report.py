@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from course.grader import instructor
-from course.grader.limits import LIMIT_ERRORS, TIME_LIMIT
+from course.grader.preprocessors.limited_execute import LIMIT_ERRORS, TIME_LIMIT
 from course.grader.report import kinds, make_report, summary
 from course.grader.report.read import CellResult, Check, ClassData, StepData, Submission
 from tests.conftest import mistake_student, selected_mistakes
@@ -221,9 +221,15 @@ def test_each_catalogued_mistake_is_its_own_kind(class_report):
                 assert found[0].count == len(same), f"{step} {grade_id} {message!r}: {found[0].count} != {len(same)}"
                 assert found[0].examples, f"{step} {grade_id}: no example answer for {name}"
                 assert html.escape(found[0].label) in page
-                labels.setdefault((step, grade_id), []).append(found[0].label)
-    for (step, grade_id), seen in labels.items():
-        assert len(set(seen)) == len(seen), f"{step} {grade_id}: two mistakes fall into one kind: {seen}"
+                labels.setdefault((step, name), {})[grade_id] = found[0].label
+    # A mistake that makes a later cell fail too shares that cell's kind with
+    # others (06: three mistakes leave by_hand unlike the optimizer's model);
+    # the report still tells them apart when the kinds of all their cells differ.
+    signatures = {}
+    for (step, name), seen in labels.items():
+        signature = (step, tuple(sorted(seen.items())))
+        assert signature not in signatures, f"{step}: {name} and {signatures[signature]} fall into the same kinds"
+        signatures[signature] = name
 
 
 @pytest.mark.grading

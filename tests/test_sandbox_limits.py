@@ -142,3 +142,97 @@ def test_the_scratch_probe_keeps_a_python_under_tmp(tmp_path):
                              "from course.grader.sandbox import launcher; print(launcher.scratch_works())"],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert answer.stdout.strip() == "(True, '')", answer.stdout + answer.stderr
+
+
+HOLD = """\
+import subprocess, sys, time
+held = [subprocess.Popen(["sleep", "60"]) for _ in range(15)]
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def start_as(uid, nproc, code, home):
+    return [sys.executable, "-m", "course.grader.sandbox.launcher", "--user", str(uid), "--home", str(home),
+            "--nproc", str(nproc), "--", sys.executable, "-c", code]
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(not ROOT, reason="a uid of its own needs root")
+def test_a_uid_of_its_own_with_rlimit_nproc_is_a_process_limit_another_kernel_cannot_use_up(tmp_path):
+    """The fallback where no pids cgroup can be had: a kernel whose worker's
+    uid already runs 15 processes can start only a few more under
+    RLIMIT_NPROC 20, while a kernel with a uid of its own starts its 19."""
+    from course.grader.sandbox import kernel_user
+
+    homes = [tmp_path / name for name in ("a", "b", "c")]
+    for home in homes:
+        home.mkdir()
+    tmp_path.chmod(0o755)
+    uid_a, uid_b = kernel_user.OWN_UIDS + 1_000_000 + os.getpid() % 1000, kernel_user.OWN_UIDS + 2_000_000
+    holder = subprocess.Popen(start_as(uid_a, 20, HOLD, homes[0]), stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        own = subprocess.run(start_as(uid_b, 20, COUNT, homes[1]), capture_output=True, text=True, timeout=60)
+        shared = subprocess.run(start_as(uid_a, 20, COUNT, homes[2]), capture_output=True, text=True, timeout=60)
+    finally:
+        os.killpg(holder.pid, 9)
+        holder.wait()
+    started, why = own.stdout.split(" ", 1)
+    assert why.strip() == "Resource temporarily unavailable" and 10 < int(started) < 20, own.stdout + own.stderr
+    started, why = shared.stdout.split(" ", 1)
+    assert why.strip() == "Resource temporarily unavailable" and int(started) < 5, shared.stdout + shared.stderr
+
+
+@pytest.mark.unit
+def test_without_a_pids_cgroup_a_root_graders_kernel_gets_a_uid_of_its_own(monkeypatch, caplog):
+    import logging
+
+    from course.grader.sandbox import kernel_manager, kernel_user
+
+    monkeypatch.setattr(cgroups, "missing", lambda controller: "no pids here" if controller == "pids" else None)
+    monkeypatch.setattr(kernel_manager, "_warned", set())
+    log = logging.getLogger("test-fallback")
+    for _ in range(2):
+        km = kernel_manager.LimitedKernelManager(process_limit=64, user="nobody", log=log)
+        with caplog.at_level(logging.WARNING, logger="test-fallback"):
+            assert km._make_cgroups() == []
+        assert (km.user, km._nproc) == (kernel_user.worker_uid(), 64)
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "no pids here" in said[0] and "RLIMIT_NPROC 64" in said[0], said
+    # Not root (no kernel user): nothing to fall back on, and the log says so.
+    km = kernel_manager.LimitedKernelManager(process_limit=64, user="", log=log)
+    with caplog.at_level(logging.WARNING, logger="test-fallback"):
+        km._make_cgroups()
+    assert km.user == "" and km._nproc == 0
+    assert "no process limit per kernel" in caplog.records[-1].getMessage()
+
+
+LEAVE = """\
+import os, subprocess
+from course.grader.sandbox import cgroups
+folders = cgroups.make({"pids": 50})
+sleep = subprocess.Popen(["sleep", "60"], stdout=subprocess.DEVNULL)
+for folder in folders:
+    with open(os.path.join(folder, "cgroup.procs"), "w") as f:
+        f.write(str(sleep.pid))
+print(sleep.pid, *folders, flush=True)
+os._exit(0)  # killed, as a worker stuck past the hard limit is: nothing removed
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(bool(cgroups.missing("pids")), reason=f"no pids cgroup here: {cgroups.missing('pids')}")
+def test_the_pool_reclaims_a_dead_workers_kernel_cgroups_at_once():
+    from course.grader.grade import pool
+
+    worker = subprocess.Popen([sys.executable, "-c", LEAVE], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    out, _ = worker.communicate(timeout=60)
+    sleep, *folders = out.split()
+    assert folders and all(os.path.isdir(f) for f in folders), out
+    assert sorted(cgroups.left_by(worker.pid)) == sorted(folders)
+    assert cgroups.left_by(os.getpid()) == [], "only that worker's"
+    pool.reclaim(worker.pid)
+    assert not any(os.path.isdir(f) for f in folders)
+    assert not Path(f"/proc/{sleep}").exists() or "Z" in Path(f"/proc/{sleep}/stat").read_text().split(")")[1][:3]

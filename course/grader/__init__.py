@@ -6,8 +6,8 @@ student's notebook imports.
     loop.py         the whole loop (make demo): hand out, collect, grade
     grade/          a class graded in parallel worker processes, with limits
     judge/          hidden checks judged outside the student's kernel
-    limits.py       nbgrader's Execute with time, memory and output limits
-    preprocessors/  the nbgrader preprocessors nbgrader_config.py names
+    preprocessors/  the nbgrader preprocessors nbgrader_config.py names (and
+                    LimitedExecute: nbgrader's Execute with the limits)
     preflight.py    what grading needs from the machine, checked first
     sandbox/        how a kernel is started: as another user, off the network,
                     with its own view of the data

@@ -6,6 +6,7 @@
     grade     autograde a class in parallel, with limits and feedback (course/grader/grade/)
     export    the gradebook as CSV, with nbgrader's exporter
     report    where the class tripped: failures per check, as HTML and CSV (course/grader/report/)
+    autograde-service  feedback on submit: grade what students hand in (course/grader/autograde/)
 """
 import argparse
 import os
@@ -16,7 +17,7 @@ import warnings
 from pathlib import Path
 
 from course import find_course_root
-from course.grader import grade, instructor, loop, report
+from course.grader import autograde, grade, instructor, loop, report
 
 DEMO_STUDENTS = ("demo-reference", "demo-untouched")
 REPO = Path(__file__).resolve().parents[2]  # the course's repository: its Makefile, deploy/
@@ -148,6 +149,7 @@ def main(argv=None):
     sub.set_defaults(func=cmd_data)
     grade.register(commands)
     report.register(commands)
+    autograde.register(commands)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 

@@ -307,7 +307,7 @@ def wait_healthy(url, proc, log, timeout=120):
     raise DemoError(f"JupyterHub did not answer {url} within {timeout} s; see {log}")
 
 
-def start(state, port, prefix, steps):
+def start(state, port, prefix, steps, autograde=True):
     if os.geteuid() != 0:
         raise DemoError("The demo hub runs each user's server as a real system user: run it as root "
                         "(sudo make hub).")
@@ -350,6 +350,8 @@ def start(state, port, prefix, steps):
         "hub_port": free_port(),
         "proxy_api_port": free_port(),
         "report_port": free_port(),  # the class report service (jupyterhub_config.py)
+        "autograde": autograde,  # feedback on submit: the autograde service (jupyterhub_config.py)
+        "autograde_port": free_port(),
         "users": {"instructors": {n: password(n) for n in instructors},
                   "students": {n: password(n) for n in students}},
     }
@@ -460,11 +462,13 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=int(os.environ.get("COURSE_HUB_PORT", "8000")),
                         help="the hub's port on 127.0.0.1 (COURSE_HUB_PORT, default 8000)")
     parser.add_argument("--prefix", default="", help="prefix of the demo users' names (e.g. e2e-)")
+    parser.add_argument("--no-autograde", action="store_true",
+                        help="no feedback on submit: the instructor collects, grades and releases feedback")
     args = parser.parse_intermixed_args(argv)
     state = Path(args.home).resolve()
     try:
         if args.command == "start":
-            start(state, args.port, args.prefix, args.steps)
+            start(state, args.port, args.prefix, args.steps, autograde=not args.no_autograde)
         elif args.command == "stop":
             stop(state)
         elif args.command == "remove":

@@ -122,6 +122,16 @@ c.Spawner.environment = {
     # Settings for everyone (no "Jupyter news" pop-up: there is no internet).
     "JUPYTER_CONFIG_PATH": str(JUPYTER_CONFIG / "all"),
 }
+# Each server's CPU share, and its kernels' math threads (OpenMP, MKL,
+# OpenBLAS; torch's thread count follows OMP_NUM_THREADS) set from it: else
+# every kernel starts a thread per core of the node and kernels that share it
+# fight (issue #21). The grader does the same per worker (grade/pool.py).
+# LocalProcessSpawner passes the share on (CPU_LIMIT) without enforcing it;
+# SystemdSpawner and KubeSpawner enforce it.
+CPU_LIMIT = float(SETTINGS.get("cpu_limit", 1))
+c.Spawner.cpu_limit = CPU_LIMIT
+c.Spawner.environment.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"),
+                                           str(max(1, int(CPU_LIMIT)))))
 c.Spawner.group_overrides = {
     "01-instructors": {
         "groups": ["instructors"],
@@ -221,3 +231,29 @@ c.JupyterHub.load_roles = [{
     "groups": ["instructors"],
     "scopes": [f"access:services!service={REPORT_SERVICE}"],
 }]
+
+
+# -- feedback on submit, and its queue page for instructors (course/grader/autograde/) --
+
+# `python -m course autograde-service run` as a service: it grades what
+# students hand in and releases their feedback, as the instructor who owns
+# the course directory (never a student); /services/autograde/ shows its
+# queue. demo.py --no-autograde (hub.json "autograde": false) leaves it out.
+if SETTINGS.get("autograde", True):
+    AUTOGRADE_SERVICE = "autograde"
+    AUTOGRADE_PORT = SETTINGS.get("autograde_port", 8003)
+    c.JupyterHub.services.append({
+        **c.JupyterHub.services[0],  # the class report's user, folder, environment and login
+        "name": AUTOGRADE_SERVICE,
+        "url": f"http://127.0.0.1:{AUTOGRADE_PORT}",
+        "command": [PYTHON, "-m", "course", "autograde-service", "run", "--port", str(AUTOGRADE_PORT)],
+        # Grading reads the test sets, as the instructor's own grading does.
+        "environment": {**c.JupyterHub.services[0]["environment"],
+                        "COURSE_DATA_DIR": SETTINGS.get("data_dir", "")},
+    })
+    c.JupyterHub.load_roles.append({
+        "name": "autograde-queue-readers",
+        "description": "Open the grading queue (the autograde service)",
+        "groups": ["instructors"],
+        "scopes": [f"access:services!service={AUTOGRADE_SERVICE}"],
+    })

@@ -35,6 +35,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import pytest
 
 from course.grader import grade
@@ -177,15 +178,10 @@ def summary_rows(stdout):
 def processes_with(token):
     """[(pid, cmdline)] of the running processes whose command line holds token."""
     found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
         if token in cmdline:
-            found.append((int(pid), cmdline.strip()))
+            found.append((process.pid, cmdline))
     return found
 
 
@@ -277,19 +273,13 @@ def context(open_folder, listener):
 
 
 def descendants(pids):
-    """`pids` and every process below them (from /proc)."""
-    parent = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found, frontier = set(pids), set(pids)
-    while frontier:
-        frontier = {pid for pid, ppid in parent.items() if ppid in frontier} - found
-        found |= frontier
+    """`pids` and every process below them."""
+    found = set(pids)
+    for pid in pids:
+        try:
+            found.update(child.pid for child in psutil.Process(pid).children(recursive=True))
+        except psutil.NoSuchProcess:
+            pass
     return found
 
 
@@ -318,12 +308,10 @@ SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 def with_token_in_environment(token):
     """[(pid, cmdline)] of the processes whose environment holds token."""
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if token.encode() in Path(f"/proc/{pid}/environ").read_bytes():
-                found.append((int(pid), Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()))
-        except OSError:
-            pass
+    for process in psutil.process_iter(["cmdline", "environ"]):
+        environ = process.info["environ"] or {}
+        if any(token in name or token in value for name, value in environ.items()):
+            found.append((process.pid, " ".join(process.info["cmdline"] or [])))
     return found
 
 

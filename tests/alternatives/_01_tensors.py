@@ -13,4 +13,17 @@ ALTERNATIVES = {
                         "def plus_five_inplace(t):\n    t += 5\n    return t"),
         },
     },
+    "dtype-keyword-and-index-lists": {
+        "style": "integers with dtype=torch.float32; slices with explicit ranges and index lists; plus_five via torch.add",
+        "answers": {
+            "make-tensors": ("x1 = torch.tensor([1, 2, 3, 4], dtype=torch.float32)\n"
+                             "x2 = torch.tensor([[5, 6, 7, 8], [9, 10, 11, 12]], dtype=torch.float32)\n"
+                             "x3 = torch.tensor([[[1, 2, 3, 4], [5, 6, 7, 8]], [[9, 10, 11, 12], [13, 14, 15, 16]]]).float()"),
+            "slices": ("first_row = x2[0, 0:4]\n"
+                       "third_column = x2[0:2, 2]\n"
+                       "first_entries = x3[[0, 1], 0, 0]"),
+            "inplace": ("def plus_five(t):\n    return torch.add(t, 5)\n\n\n"
+                        "def plus_five_inplace(t):\n    t.add_(5)\n    return t"),
+        },
+    },
 }

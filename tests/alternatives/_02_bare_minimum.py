@@ -11,4 +11,12 @@ ALTERNATIVES = {
                                "print(var_1, var_2, product)"),
         },
     },
+    "float-dtype-and-operator": {
+        "style": "whole numbers with dtype=torch.float32 for the scalars; requires_grad_() afterwards; the * operator",
+        "answers": {
+            "make-variables": ("var_1 = torch.tensor(3, dtype=torch.float32).requires_grad_()\n"
+                               "var_2 = torch.tensor(4, dtype=torch.float32, requires_grad=True)\n"
+                               "product = var_1 * var_2"),
+        },
+    },
 }

@@ -13,4 +13,15 @@ ALTERNATIVES = {
                         "print(\"by hand:\", by_hand_y)\nprint(\"layer:  \", predicted_y)"),
         },
     },
+    "transpose-and-forward": {
+        "style": "predicted_y from layer.forward; the count as weight plus bias numel; x @ weight.T + bias",
+        "answers": {
+            "layer": "linear_layer1 = nn.Linear(4, 1)\npredicted_y = linear_layer1.forward(x1)",
+            "count": "n_parameters = linear_layer1.weight.numel() + linear_layer1.bias.numel()",
+            "by-hand": ("def linear_by_hand(layer, x):\n"
+                        "    w, b = layer.weight, layer.bias\n"
+                        "    return x @ w.T + b\n\n\n"
+                        "by_hand_y = linear_by_hand(linear_layer1, x1)"),
+        },
+    },
 }

@@ -24,4 +24,34 @@ ALTERNATIVES = {
                       "    return history"),
         },
     },
+    "reversed-and-longer": {
+        "style": "(15 - product) ** 2; the tensors given in the other order; zero_grad after step; 300 steps",
+        "answers": {
+            "loss": "def loss_fn(product):\n    return (15 - product) ** 2",
+            "training": ("my_sgd = torch.optim.SGD(params=[var_2, var_1], lr=3e-3)\n"
+                         "for _ in range(300):\n"
+                         "    loss = loss_fn(var_1 * var_2)\n"
+                         "    loss.backward()\n"
+                         "    my_sgd.step()\n"
+                         "    my_sgd.zero_grad()"),
+        },
+    },
+    "mse-and-a-helper": {
+        "style": "nn.MSELoss against 15 as the loss; one training step in a helper function; enumerate and a print",
+        "answers": {
+            "loss": ("def loss_fn(product):\n"
+                     "    return nn.MSELoss()(product, torch.tensor(15.0))"),
+            "training": ("my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n\n\n"
+                         "def one_step():\n"
+                         "    my_sgd.zero_grad()\n"
+                         "    loss = loss_fn(var_1 * var_2)\n"
+                         "    loss.backward()\n"
+                         "    my_sgd.step()\n"
+                         "    return loss.item()\n\n\n"
+                         "for i, _ in enumerate(range(150)):\n"
+                         "    last = one_step()\n"
+                         "    if i % 50 == 0:\n"
+                         "        print(i, last)"),
+        },
+    },
 }

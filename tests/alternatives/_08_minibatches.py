@@ -19,4 +19,23 @@ ALTERNATIVES = {
                               "    return history"),
         },
     },
+    "clear-after-step-and-criterion": {
+        "style": "a criterion made once; zero_grad(set_to_none=False) after the step; float(loss); a while loop",
+        "answers": {
+            "train-batches": ("def train_batches(layer, loader, epochs, lr):\n"
+                              "    criterion = nn.MSELoss()\n"
+                              "    opt = optim.SGD(params=layer.parameters(), lr=lr)\n"
+                              "    losses = []\n"
+                              "    epoch = 0\n"
+                              "    while epoch < epochs:\n"
+                              "        for batch_x, batch_y in loader:\n"
+                              "            loss = criterion(layer(batch_x), batch_y)\n"
+                              "            loss.backward()\n"
+                              "            opt.step()\n"
+                              "            opt.zero_grad(set_to_none=False)\n"
+                              "            losses.append(float(loss))\n"
+                              "        epoch += 1\n"
+                              "    return losses"),
+        },
+    },
 }

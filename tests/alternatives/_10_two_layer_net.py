@@ -30,4 +30,35 @@ ALTERNATIVES = {
                         "    return layer2(layer1(x).sigmoid()).sigmoid()"),
         },
     },
+    "clear-after-step": {
+        "style": "zero_grad(set_to_none=False) after the step; enumerate; float(loss); a comment",
+        "answers": {
+            "train": ("optimizer = optim.SGD([*layer1.parameters(), *layer2.parameters()], lr=1.0)\n"
+                      "loss_history = []\n"
+                      "for epoch in range(EPOCHS):\n"
+                      "    for i, (inputs, targets) in enumerate(loader):\n"
+                      "        outputs = forward(inputs)\n"
+                      "        loss = loss_function(outputs, targets)\n"
+                      "        loss.backward()\n"
+                      "        optimizer.step()\n"
+                      "        optimizer.zero_grad(set_to_none=False)  # ready for the next batch\n"
+                      "        loss_history.append(float(loss))"),
+        },
+    },
+    "clear-between-forward-and-backward": {
+        "style": "zero_grad between the forward pass and backward; while loop over epochs; 600 epochs",
+        "answers": {
+            "train": ("optimizer = optim.SGD(list(layer1.parameters()) + list(layer2.parameters()), lr=1.0)\n"
+                      "loss_history = []\n"
+                      "epoch = 0\n"
+                      "while epoch < 600:\n"
+                      "    for xb, yb in loader:\n"
+                      "        loss = loss_function(forward(xb), yb)\n"
+                      "        optimizer.zero_grad()\n"
+                      "        loss.backward()\n"
+                      "        optimizer.step()\n"
+                      "        loss_history.append(loss.item())\n"
+                      "    epoch += 1"),
+        },
+    },
 }

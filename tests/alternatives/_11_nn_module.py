@@ -36,4 +36,20 @@ ALTERNATIVES = {
                           "        return self.layers(x)"),
         },
     },
+    "clear-after-step": {
+        "style": "zero_grad(set_to_none=False) after the step; enumerate; net.train(); float(loss)",
+        "answers": {
+            "train": ("net = Net()\n"
+                      "net.train()\n"
+                      "optimizer = optim.SGD(params=net.parameters(), lr=1.0)\n"
+                      "loss_history = []\n"
+                      "for epoch in range(EPOCHS):\n"
+                      "    for i, (inputs, targets) in enumerate(loader):\n"
+                      "        loss = loss_function(net(inputs), targets)\n"
+                      "        loss.backward()\n"
+                      "        optimizer.step()\n"
+                      "        optimizer.zero_grad(set_to_none=False)\n"
+                      "        loss_history.append(float(loss))"),
+        },
+    },
 }

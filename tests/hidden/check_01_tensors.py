@@ -54,12 +54,14 @@ def test_describe(nb):
 def test_inplace(nb):
     a = torch.arange(4, dtype=torch.float32)
     b = nb.plus_five(a)
+    assert isinstance(b, torch.Tensor), f"plus_five should return a tensor, found {type_name(b)}: end it with return"
     assert torch.equal(b, torch.arange(4) + 5.0), f"plus_five([0, 1, 2, 3]) should be [5, 6, 7, 8], found {b}"
     assert torch.equal(a, torch.arange(4, dtype=torch.float32)) and b is not a, (
         "plus_five changed its input: it should return a new tensor and leave t unchanged (use t.add(5) or t + 5)"
     )
     c = torch.arange(4, dtype=torch.float32)
     d = nb.plus_five_inplace(c)
+    assert isinstance(d, torch.Tensor), f"plus_five_inplace should return t, found {type_name(d)}: end it with return t"
     assert torch.equal(c, torch.arange(4) + 5.0), (
         "plus_five_inplace did not change its input: use the in-place t.add_(5), not t = t + 5"
     )

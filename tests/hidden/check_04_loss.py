@@ -3,7 +3,7 @@ variables as `nb` (see course/grading.py); its assertion message is the
 student's feedback."""
 import torch
 
-from course.grader.judge import type_name
+from course.grader.judge import is_instance, student_call, type_name
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -17,8 +17,13 @@ def _mse(prediction, target):
 def test_loss(nb):
     loss_function = nb.loss_function
     assert callable(loss_function), f"loss_function should be nn.MSELoss(), found {loss_function!r}"
+    assert not is_instance(loss_function, type), (
+        "loss_function is the class nn.MSELoss itself: make one loss function with nn.MSELoss() "
+        "(with the parentheses), then call it on two tensors"
+    )
     a, b = torch.tensor([1.0, -2.0]), torch.tensor([0.0, 2.0])
-    got = loss_function(a, b)
+    got = student_call("loss_function([1, -2], [0, 2])", loss_function, a, b,
+                       hint="loss_function should be nn.MSELoss() (with the parentheses)")
     assert isinstance(got, torch.Tensor) and got.numel() == 1, (
         f"loss_function should be nn.MSELoss() (with the parentheses), a function of two tensors that gives one "
         f"number; loss_function([1, -2], [0, 2]) gave {got!r}"

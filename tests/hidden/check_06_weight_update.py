@@ -4,7 +4,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from course.grader.judge import is_instance, run_beside, the_object, type_name
+from course.grader.judge import is_instance, run_beside, student_call, the_object, type_name
 from course.grader.in_kernel.probes import calls_with_grads, named_parameter_ids
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
@@ -27,7 +27,10 @@ def test_manual_step(nb):
     lr = 0.05
 
     # Run in the kernel with the gradients sent beside the model (course/grader/in_kernel/probes.py).
-    _, after, ids_before, ids_after = run_beside(the_object(nb, "manual_step"), calls_with_grads, model, [grads], lr)
+    _, after, ids_before, ids_after = student_call(
+        "manual_step(model, 0.05) on a two-layer model, nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1)),",
+        run_beside, the_object(nb, "manual_step"), calls_with_grads, model, [grads], lr,
+        hint="manual_step should work for any model: loop over model.parameters() and update each one")
     assert ids_after == ids_before, (
         "manual_step replaced the model's parameters with new tensors: change each parameter "
         "in place (p -= lr * p.grad) so the model keeps its own parameters"

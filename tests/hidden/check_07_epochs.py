@@ -35,6 +35,9 @@ def _reference(layer, x, y, epochs, lr, zero_grad=True):
 def _history(nb, layer, x, y, epochs, lr, floats=True):
     history = nb.train(layer, x, y, epochs, lr)
     assert history is not None, "train returned None: end it with `return history`"
+    assert isinstance(history, (list, tuple)), (
+        f"train should return a list of losses (loss.item() of each step), found {type_name(history)}"
+    )
     history = list(history)
     assert len(history) == epochs, (
         f"train(layer, x, y, epochs={epochs}, lr={lr}) should return {epochs} losses, one per epoch, found {len(history)}"
@@ -154,3 +157,29 @@ def test_training(nb):
         f"var_1 * var_2 should end within 0.001 of 15, found {reached:.4f}. Check that each step clears the "
         "old gradients (my_sgd.zero_grad()), uses loss_fn on a fresh var_1 * var_2, and that you take enough steps"
     )
+    assert _on_the_path_of(optimizer, var_1.item(), var_2.item()), (
+        f"var_1 and var_2 ({var_1.item():.4f}, {var_2.item():.4f}) are not where steps of my_sgd take them from "
+        "(3, 4): change them only through my_sgd.step(), never by assigning or updating them yourself"
+    )
+
+
+def _on_the_path_of(optimizer, end_1, end_2, max_steps=20_000):
+    """Whether some number of steps of an optimizer like `optimizer` (SGD, its
+    settings), each on a fresh (a * b - 15) ** 2 with cleared gradients, takes
+    (a, b) from (3, 4) to (end_1, end_2): what only my_sgd.step() can do."""
+    settings = {k: v for k, v in optimizer.param_groups[0].items() if k != "params"}
+    a, b = torch.tensor(3.0, requires_grad=True), torch.tensor(4.0, requires_grad=True)
+    replay = optim.SGD([a, b], **{k: settings[k] for k in ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+                                   if k in settings})
+    end, before = torch.tensor([end_1, end_2]), None
+    for _ in range(max_steps):
+        replay.zero_grad()
+        ((a * b - 15) ** 2).backward()
+        replay.step()
+        now = torch.stack([a, b]).detach()
+        if torch.allclose(now, end, rtol=0, atol=1e-5):
+            return True
+        if before is not None and torch.equal(now, before):  # settled, short of the end
+            return False
+        before = now
+    return False

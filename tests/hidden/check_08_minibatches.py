@@ -105,6 +105,9 @@ def test_train_batches(nb):
             assert sorted(reads[4 * e: 4 * e + 4]) == [0, 1, 2, 3], (
                 f"each epoch should read every sample exactly once, found {reads[4 * e: 4 * e + 4]} in epoch {e + 1}"
             )
+        assert isinstance(history, (list, tuple)), (
+            f"train_batches should return a list of losses (loss.item() of each step), found {type_name(history)}"
+        )
         history = list(history)
         assert len(history) == 4 * epochs, (
             f"train_batches should return one loss per batch: {4 * epochs} for {epochs} epochs of 4 batches of 1, "

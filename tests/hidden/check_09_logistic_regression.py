@@ -56,6 +56,9 @@ def test_train(nb):
     expected = _reference(layer, X, Y_AND, 40, 0.5)
     history = nb.train_logistic(copy.deepcopy(layer), X, Y_AND, 40, 0.5)
     assert history is not None, "train_logistic returned None: end it with `return history`"
+    assert isinstance(history, (list, tuple)), (
+        f"train_logistic should return a list of losses (loss.item() of each step), found {type_name(history)}"
+    )
     history = list(history)
     assert len(history) == 40, f"train_logistic(layer, x, y, epochs=40, lr=0.5) should return 40 losses, found {len(history)}"
     assert all(isinstance(h, numbers.Real) for h in history), "the history should hold plain floats (loss.item())"

@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from course.grader.judge import run_beside, the_object, type_name
 from course.grader.in_kernel.probes import one_step, parameters_used
+from course.grader.judge.training import last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -38,6 +39,18 @@ def _by_shape(used):
         f"shapes {sorted(SHAPES)}, found {shapes}"
     )
     return {tuple(p.shape): p for p in used}
+
+
+def _assert_probabilities(out, what):
+    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
+    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
+        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
+        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
+    )
+    assert ((out >= 0) & (out <= 1)).all(), (
+        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]}"
+    )
 
 
 def test_network(nb):
@@ -85,7 +98,8 @@ def test_optimizer(nb):
 def test_fits(nb):
     with torch.no_grad():
         out = nb.forward(X)
-        final = nn.BCELoss()(out, Y).item()
+    _assert_probabilities(out, "forward(x)")
+    final = nn.BCELoss()(out, Y).item()
     hint = ("Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
             "with an optimizer over both layers")
     assert ((out > 0.5) == (Y > 0.5)).all(), (
@@ -93,8 +107,13 @@ def test_fits(nb):
         f"{[round(v, 3) for v in out.flatten().tolist()]} for targets 0, 1, 1, 0. " + hint
     )
     assert final < 0.1, f"the trained network's loss (BCE) on x should be below 0.1, found {final:.4f}. " + hint
-    history = list(nb.loss_history)
+    history = nb.loss_history
+    assert isinstance(history, (list, tuple)), f"loss_history should be a list of every batch's loss.item(), found {type_name(history)}"
     assert len(history) >= 20, f"loss_history should hold the loss of every batch, found {len(history)} entries"
     assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert last_step_used_one_batch(nb, "forward", X, Y, batch_size=2), (
+        "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
+        "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"
+    )

@@ -7,6 +7,7 @@ import torch.nn as nn
 
 from course.grader.judge import is_instance, is_subclass, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
+from course.grader.judge.training import last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -30,6 +31,18 @@ def _expected(net, inputs):
     p = {tuple(q.shape): q for q in net.parameters()}
     hidden = torch.sigmoid(inputs @ p[(HIDDEN, 2)].T + p[(HIDDEN,)])
     return torch.sigmoid(hidden @ p[(1, HIDDEN)].T + p[(1,)])
+
+
+def _assert_probabilities(out, what):
+    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
+    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
+        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
+        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
+    )
+    assert ((out >= 0) & (out <= 1)).all(), (
+        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]}"
+    )
 
 
 def test_net(nb):
@@ -80,7 +93,8 @@ def test_own_layers(nb):
     with torch.no_grad():
         expected = _expected(net, X)
     assert torch.allclose(out, expected, atol=1e-6), (
-        "Net's forward should use the net's own layers (self.fc1, self.fc2), found outputs that its layers do not give"
+        "Net's forward gives outputs that its own layers do not give as fc1, sigmoid, fc2, sigmoid: it should use "
+        "the net's own layers (self.fc1, self.fc2), each followed by a sigmoid"
     )
 
 
@@ -89,7 +103,8 @@ def test_trained(nb):
     assert is_instance(net, nn.Module), f"net should be a Net(), found {type_name(net)}"
     with torch.no_grad():
         out = net(X)
-        final = nn.BCELoss()(out, Y).item()
+    _assert_probabilities(out, "net(x)")
+    final = nn.BCELoss()(out, Y).item()
     hint = "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
     assert ((out > 0.5) == (Y > 0.5)).all(), (
         "the trained net should answer XOR: every output on the right side of 0.5, found "
@@ -101,9 +116,14 @@ def test_trained(nb):
     assert len(held) == len(named) == len(list(net.parameters())), (
         "the optimizer does not hold every parameter of net: give it net.parameters()"
     )
-    history = list(nb.loss_history)
+    history = nb.loss_history
+    assert isinstance(history, (list, tuple)), f"loss_history should be a list of every batch's loss.item(), found {type_name(history)}"
     assert len(history) >= 20 and all(isinstance(h, numbers.Real) for h in history), (
         "loss_history should hold the loss.item() of every batch"
     )
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert last_step_used_one_batch(nb, "net", X, Y, batch_size=2), (
+        "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
+        "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"
+    )

@@ -1,6 +1,7 @@
 MISTAKES = {
     # Reading .grad before anything computed it.
     "no-backward": {
+        "lesson": True,
         "answers": {"backward": (
             "weight_grad = linear_layer1.weight.grad\n"
             "bias_grad = linear_layer1.bias.grad\n"
@@ -10,6 +11,7 @@ MISTAKES = {
     },
     # The parameter itself instead of its gradient: same shape, wrong numbers.
     "weight-not-grad": {
+        "lesson": True,
         "answers": {"backward": (
             "loss.backward()\n"
             "weight_grad = linear_layer1.weight\n"
@@ -20,6 +22,7 @@ MISTAKES = {
     },
     # d(e^2)/de = 2e: forgetting the 2.
     "no-factor-two": {
+        "lesson": True,
         "answers": {"formulas": (
             "def mse_grads(w, b, x, y):\n"
             "    e = w @ x + b - y\n"
@@ -29,6 +32,7 @@ MISTAKES = {
     },
     # Chain rule stopped at e: the weight gradient lacks its factor x.
     "forgot-x": {
+        "lesson": True,
         "answers": {"formulas": (
             "def mse_grads(w, b, x, y):\n"
             "    e = w @ x + b - y\n"
@@ -38,6 +42,7 @@ MISTAKES = {
     },
     # Without zero_grad() the second call adds onto the first.
     "no-zero-grad": {
+        "lesson": True,
         "answers": {"fresh": (
             "def gradients(layer, x, y):\n"
             "    loss = nn.MSELoss()(layer(x), y)\n"
@@ -48,6 +53,7 @@ MISTAKES = {
     },
     # Clearing after backward() instead of before: nothing left to return.
     "zero-grad-after-backward": {
+        "lesson": True,
         "answers": {"fresh": (
             "def gradients(layer, x, y):\n"
             "    loss = nn.MSELoss()(layer(x), y)\n"

@@ -9,6 +9,7 @@ _TRAIN = """def train(layer, x, y, epochs, lr):
 MISTAKES = {
     # The loop runs and nothing crashes, but each step uses every gradient so far.
     "no-zero-grad": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(lr="lr", body=(
             "        loss = loss_fn(layer(x), y)\n"
             "        loss.backward()\n"
@@ -21,6 +22,7 @@ MISTAKES = {
     },
     # Keeping the loss tensors (and their graphs) instead of their numbers.
     "history-of-tensors": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(lr="lr", body=(
             "        optimizer.zero_grad()\n"
             "        loss = loss_fn(layer(x), y)\n"
@@ -31,6 +33,7 @@ MISTAKES = {
     },
     # Step 7's learning rate typed in, the lr argument ignored: it diverges.
     "hard-coded-lr": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(lr="0.1", body=(
             "        optimizer.zero_grad()\n"
             "        loss = loss_fn(layer(x), y)\n"
@@ -44,6 +47,7 @@ MISTAKES = {
     },
     # The loss measured again after the step: the history is one epoch late.
     "loss-after-step": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(lr="lr", body=(
             "        optimizer.zero_grad()\n"
             "        loss_fn(layer(x), y).backward()\n"
@@ -57,6 +61,7 @@ MISTAKES = {
     # The seed's own loss: 15 - product goes negative, and SGD drives the
     # product past 15 towards infinity.
     "seed-loss": {
+        "lesson": True,
         "answers": {"loss": "def loss_fn(product):\n    return 15 - product"},
         "fails": {
             "check-loss": "a loss must never be negative",
@@ -65,6 +70,7 @@ MISTAKES = {
     },
     # Gradients add up across backward() calls unless cleared.
     "lab-no-zero-grad": {
+        "lesson": True,
         "answers": {"training": (
             "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
             "for step in range(100):\n"
@@ -76,6 +82,7 @@ MISTAKES = {
     },
     # Only var_1 is trained: the product still reaches 15, by var_1 alone.
     "one-tensor-trained": {
+        "lesson": True,
         "answers": {"training": (
             "my_sgd = optim.SGD([var_1], lr=3e-3)\n"
             "for step in range(100):\n"
@@ -85,5 +92,30 @@ MISTAKES = {
             "    my_sgd.step()"
         )},
         "fails": {"check-training": "my_sgd was not given var_2"},
+    },
+    # Two numbers whose product is 15, put in by hand: still leaves with
+    # requires_grad, held by my_sgd, and both changed, but no step took them there.
+    "typed-in-values": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
+            "with torch.no_grad():  # 2.5 * 6 = 15\n"
+            "    var_1.fill_(2.5)\n"
+            "    var_2.fill_(6.0)"
+        )},
+        "fails": {"check-training": "change them only through my_sgd.step()"},
+    },
+    # The last loss returned instead of the history of all of them.
+    "returns-last-loss": {
+        "lesson": True,
+        "answers": {"train": _TRAIN.replace("    return history", "    return loss.item()").format(lr="lr", body=(
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_fn(layer(x), y)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        history.append(loss.item())"))},
+        "fails": {
+            "check-train": "should return a list of 20 losses",
+            "check-zero-grad": "should return a list of 3 losses",
+        },
     },
 }

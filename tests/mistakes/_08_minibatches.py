@@ -1,6 +1,7 @@
 MISTAKES = {
     # The seed's flat targets: shape (4,), which broadcasts against (N, 1) outputs.
     "flat-targets": {
+        "lesson": True,
         "answers": {"make-data": (
             "x = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])\n"
             "y = torch.tensor([0.0, 1.0, 1.0, 0.0])"
@@ -12,11 +13,13 @@ MISTAKES = {
     },
     # Batches in the same order every epoch.
     "no-shuffle": {
+        "lesson": True,
         "answers": {"make-loader": "dataset = TensorDataset(x, y)\nloader = DataLoader(dataset, batch_size=2, shuffle=False)"},
         "fails": {"check-loader": "pass shuffle=True"},
     },
     # One batch per epoch: only half of the data is ever used in an epoch.
     "one-batch-per-epoch": {
+        "lesson": True,
         "answers": {"train-batches": (
             "def train_batches(layer, loader, epochs, lr):\n"
             "    optimizer = optim.SGD(layer.parameters(), lr=lr)\n"
@@ -35,6 +38,7 @@ MISTAKES = {
     },
     # One update per epoch with the gradients of all batches added up.
     "step-once-per-epoch": {
+        "lesson": True,
         "answers": {"train-batches": (
             "def train_batches(layer, loader, epochs, lr):\n"
             "    optimizer = optim.SGD(layer.parameters(), lr=lr)\n"
@@ -53,6 +57,7 @@ MISTAKES = {
     },
     # NumPy's float64 kept: the layer's float32 weights refuse it.
     "float64-from-numpy": {
+        "lesson": True,
         "answers": {"make-data": "x = torch.from_numpy(table[:, :4])\ny = torch.from_numpy(table[:, 4:])"},
         "fails": {
             "check-data": "should hold float32 numbers",

@@ -11,6 +11,7 @@ for epoch in range({epochs}):
 MISTAKES = {
     # The original tutorial's bug: only layer 1's parameters in the optimizer.
     "one-layer-optimizer": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(params="layer1.parameters()", lr="1.0", epochs="EPOCHS")},
         "fails": {
             "check-optimizer": "should hold 4 parameter tensors",
@@ -19,12 +20,14 @@ MISTAKES = {
     },
     # The original tutorial's schedule: 3 epochs at lr 0.1.
     "three-epochs": {
+        "lesson": True,
         "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
                                            lr="0.1", epochs="3")},
         "fails": {"check-fits": "after training every output should be on the right side of 0.5"},
     },
     # No nonlinearity between the layers: one linear layer in disguise.
     "no-hidden-sigmoid": {
+        "lesson": True,
         "answers": {"network": (
             "layer1 = nn.Linear(2, HIDDEN)\n"
             "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
@@ -36,9 +39,25 @@ MISTAKES = {
             "check-fits": "after training every output should be on the right side of 0.5",
         },
     },
+    # No sigmoid after the last layer: the outputs are not probabilities,
+    # so BCELoss refuses them (in training too).
+    "no-final-sigmoid": {
+        "lesson": True,
+        "answers": {"network": (
+            "layer1 = nn.Linear(2, HIDDEN)\n"
+            "layer2 = nn.Linear(HIDDEN, 1)\n\n\n"
+            "def forward(x):\n"
+            "    return layer2(torch.sigmoid(layer1(x)))"
+        )},
+        "fails": {
+            "check-network": "forward(x) should be sigmoid(layer2(sigmoid(layer1(x))))",
+            "check-fits": "probabilities between 0 and 1",
+        },
+    },
     # Step 9's single layer kept: forward is logistic regression, which
     # cannot fit XOR however long it trains.
     "one-layer-model": {
+        "lesson": True,
         "answers": {
             "network": (
                 "layer1 = nn.Linear(2, 1)\n\n\n"
@@ -52,5 +71,21 @@ MISTAKES = {
             "check-optimizer": "should hold 4 parameter tensors",
             "check-fits": "after training every output should be on the right side of 0.5",
         },
+    },
+    # zero_grad() once per epoch: within an epoch each step also carries the
+    # gradients of the batches before it. XOR is still fitted.
+    "zero-grad-once-per-epoch": {
+        "answers": {"train": (
+            "optimizer = optim.SGD(list(layer1.parameters()) + list(layer2.parameters()), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    optimizer.zero_grad()\n"
+            "    for xb, yb in loader:\n"
+            "        loss = loss_function(forward(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())"
+        )},
+        "fails": {"check-fits": "once per batch, inside the loop over the loader"},
     },
 }

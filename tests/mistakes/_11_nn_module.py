@@ -13,6 +13,7 @@ MISTAKES = {
     # The original tutorial's slip: forward calls the notebook's loose `sigmoid`.
     # It works while that name exists, so only the check that hides it fails.
     "global-sigmoid": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(init=_INIT, forward=(
             "        x = self.fc1(x)\n"
             "        x = sigmoid(x)\n"
@@ -23,6 +24,7 @@ MISTAKES = {
     },
     # Without super().__init__() nn.Module cannot register the layers.
     "no-super-init": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(init=_INIT.replace("        super().__init__()\n", ""), forward=(
             "        return self.sigmoid(self.fc2(self.sigmoid(self.fc1(x))))"))},
         "fails": {
@@ -33,6 +35,7 @@ MISTAKES = {
     },
     # Layers in a plain list are invisible to parameters(): nothing to train.
     "layers-in-a-list": {
+        "lesson": True,
         "answers": {"net-class": _NET.format(
             init="        super().__init__()\n        self.layers = [nn.Linear(2, HIDDEN), nn.Linear(HIDDEN, 1)]",
             forward=(
@@ -43,5 +46,35 @@ MISTAKES = {
             "check-net": "should give 4 tensors",
             "check-trained": "should be on the right side of 0.5",
         },
+    },
+    # No sigmoid after fc2: the outputs are not probabilities, so BCELoss
+    # refuses them (in training too).
+    "no-final-sigmoid": {
+        "lesson": True,
+        "answers": {"net-class": _NET.format(init=_INIT, forward=(
+            "        return self.fc2(self.sigmoid(self.fc1(x)))"))},
+        "fails": {
+            "check-net": "forward should be fc1, sigmoid, fc2, sigmoid",
+            # Its reference is fc1, sigmoid, fc2, sigmoid of the net's own layers.
+            "check-own-layers": "do not give as fc1, sigmoid, fc2, sigmoid",
+            "check-trained": "probabilities between 0 and 1",
+        },
+    },
+    # zero_grad() once per epoch: within an epoch each step also carries the
+    # gradients of the batches before it. XOR is still fitted.
+    "zero-grad-once-per-epoch": {
+        "answers": {"train": (
+            "net = Net()\n"
+            "optimizer = optim.SGD(net.parameters(), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    optimizer.zero_grad()\n"
+            "    for xb, yb in loader:\n"
+            "        loss = loss_function(net(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())"
+        )},
+        "fails": {"check-trained": "once per batch, inside the loop over the loader"},
     },
 }

@@ -7,7 +7,11 @@ Each module defines MISTAKES = {name: {"answers": {...}, "fails": {...}}}:
   solution's (every other answer stays correct);
 - "fails": {test grade_id: phrase}, the graded cells this mistake must fail,
   each with a phrase its feedback must contain. Every other graded cell of
-  the step must still earn full points.
+  the step must still earn full points;
+- "lesson": True for a mistake the step itself teaches or warns about: it
+  must fail one of its cells already at the visible asserts, the check a
+  student runs before submitting, with its phrase in that cell's error
+  (tests/test_grading.py, test_lesson_mistakes_fail_at_the_visible_check).
 """
 import importlib
 import pkgutil

@@ -11,7 +11,7 @@ another, through nbgrader's API. Every result lands in the one gradebook
     python -m course grade all --shard 0/8            # one machine's eighth of the class
     python -m course export --to grades.csv           # nbgrader's CSV exporter
 
-Limits per submission (course/grader/limits.py) come from nbgrader_config.py and can
+Limits per submission (course/grader/preprocessors/limited_execute.py) come from nbgrader_config.py and can
 be changed for one run: --cell-timeout, --notebook-timeout, --memory-limit,
 --network. A submission that breaks one is graded with a message in its
 feedback and its points for what did run; the others go on.
@@ -71,7 +71,7 @@ def add_arguments(parser):
 
 
 def main(args):
-    from course.grader.limits import parse_size
+    from course.grader.preprocessors.limited_execute import parse_size
 
     root = find_course_root()
     steps = instructor.assignments(root) if args.steps == ["all"] else args.steps

@@ -17,10 +17,18 @@ from course.grader.grade.plan import (
     default_jobs, hard_limit, schedule, shard_of, submitted_students, threads_per_worker, worker_devices,
 )
 from course.grader.grade.submission import Result, grade_submission, progress_line
+from course.grader.sandbox import cgroups
 
 
 def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results):
-    """A worker process: grade the tasks the parent sends, one at a time."""
+    """A worker process: grade the tasks the parent sends, one at a time.
+    It dies with the parent (a grading service killed with SIGKILL must not
+    leave a worker writing into autograded/ while its successor grades)."""
+    from course.grader.sandbox.launcher import die_with_parent
+
+    die_with_parent()
+    if os.getppid() != multiprocessing.parent_process().pid:
+        os._exit(1)  # the parent died before this worker could ask to die with it
     log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
@@ -49,6 +57,12 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
         results.put((index, task, asdict(result)))
 
 
+def reclaim(pid):
+    """Remove the kernel cgroups a dead worker left, and what is still in
+    them: a killed worker cannot remove its own."""
+    cgroups.remove(cgroups.left_by(pid))
+
+
 @dataclass
 class _Slot:
     """One worker process and the task it is on."""
@@ -63,8 +77,10 @@ class _Slot:
 class _Pool:
     """The parent's side of one grading run."""
 
-    def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar, progress):
+    def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar, progress,
+                 on_result=None):
         self.root, self.limits, self.feedback, self.log_dir = root, limits, feedback, log_dir
+        self.on_result = on_result
         self.threads, self.kill_after, self.bar, self.jobs = threads, kill_after, bar, jobs
         self.progress = progress
         self.context = multiprocessing.get_context("spawn")
@@ -104,6 +120,8 @@ class _Pool:
         self.bar.set_postfix_str(f"{result.student} {result.status}", refresh=True)
         if self.progress:
             self.bar.write(progress_line(result, len(self.results), self.total), file=sys.stderr)
+        if self.on_result:
+            self.on_result(result)
 
     def hand_out(self):
         for slot in self.slots:
@@ -130,6 +148,7 @@ class _Pool:
         Its submission is then recorded in the gradebook: every cell not run."""
         if slot.task is None:
             if not slot.process.is_alive():  # died between tasks
+                reclaim(slot.process.pid)
                 self.died(slot)
                 self.start(slot)
             return
@@ -144,6 +163,7 @@ class _Pool:
                "running this notebook, so no cell was run for marks.")
         slot.process.kill()  # its kernel dies with it (course.grader.sandbox.launcher)
         slot.process.join()
+        reclaim(slot.process.pid)
         if not overdue:
             self.died(slot)
         self.start(slot)
@@ -171,7 +191,7 @@ class _Pool:
 
 
 def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedback=True,
-          gpus=None, progress=True, log_dir=None, kill_after=None, not_run_reason=None):
+          gpus=None, progress=True, log_dir=None, kill_after=None, not_run_reason=None, on_result=None):
     """Grade every submission of `steps` (or only `students`), with `jobs`
     workers. Returns [Result], one per submission, sorted by step and student.
 
@@ -179,7 +199,9 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     (default: from the notebook time limit, see hard_limit). not_run_reason:
     record every submission without running it (every cell "not run", with
     this message): nbgrader's whole autograde without a kernel, which the
-    tests use to hammer the gradebook with concurrent writers."""
+    tests use to hammer the gradebook with concurrent writers. on_result:
+    called with each Result as soon as its submission is done (the grading
+    service releases that student's feedback then, not at the end)."""
     from tqdm.auto import tqdm
 
     root = Path(root).resolve()
@@ -188,8 +210,8 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     tasks = []
     for step in steps:
         chosen = submitted_students(root, step)
-        if students:
-            chosen = [s for s in chosen if s in set(students)]
+        if students:  # in the caller's order (the grading service's: order of arrival)
+            chosen = [s for s in dict.fromkeys(students) if s in set(chosen)]
         if shard:
             chosen = shard_of(chosen, *shard)
         tasks += [(step, s, not_run_reason) for s in chosen]
@@ -208,7 +230,7 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=None if progress else True,
                dynamic_ncols=True)
     results = _Pool(root, tasks, jobs, worker_devices(jobs, gpus), threads_per_worker(jobs), limits,
-                    feedback, log_dir, kill_after, bar, progress).run()
+                    feedback, log_dir, kill_after, bar, progress, on_result).run()
 
     ordered = [results[(t[0], t[1])] for t in sorted(tasks, key=lambda t: (t[0], t[1]))]
     if not keep_logs and not any(r.failed for r in ordered):

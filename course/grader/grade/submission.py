@@ -47,7 +47,7 @@ def limit_notes(notebook_path):
     LimitedExecute wrote into an autograded notebook."""
     import nbformat
 
-    from course.grader.limits import LIMIT_ERRORS
+    from course.grader.preprocessors.limited_execute import LIMIT_ERRORS
 
     notes = []
     if not Path(notebook_path).is_file():
@@ -62,7 +62,7 @@ def limit_notes(notebook_path):
 
 
 def summarize_notes(notes):
-    from course.grader.limits import NOT_RUN
+    from course.grader.preprocessors.limited_execute import NOT_RUN
 
     broke = [n for n in notes if n[0] != NOT_RUN]
     not_run = [n for n in notes if n[0] == NOT_RUN]

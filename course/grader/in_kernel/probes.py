@@ -226,3 +226,35 @@ def on_pil_image(func, pixels):
     if isinstance(pixels, torch.Tensor):
         pixels = pixels.numpy()
     return func(Image.fromarray(np.asarray(pixels, dtype=np.uint8)))
+
+
+def last_step_undone(optimizer, func, inputs, targets, batch_size):
+    """What a plain SGD optimizer's last step started from: each held
+    parameter p + lr * p.grad (the gradient that step used, if .grad still
+    holds it alone). Returns those .grads, and, at that start, for every
+    batch of `batch_size` rows of inputs, the BCE loss of func and its
+    gradients: the check looks for the batch the last step was taken on.
+    The parameters are put back; nothing else is touched."""
+    import itertools
+
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    steps = [group["lr"] for group in optimizer.param_groups for _ in group["params"]]
+    grads = [None if p.grad is None else p.grad.detach().clone() for p in params]
+    if any(g is None for g in grads):
+        return grads, []
+    saved = [p.detach().clone() for p in params]
+    candidates = []
+    try:
+        with torch.no_grad():
+            for p, g, lr in zip(params, grads, steps):
+                p.add_(lr * g)
+        for rows in itertools.combinations(range(len(inputs)), batch_size):
+            rows = list(rows)
+            loss = torch.nn.BCELoss()(func(inputs[rows]), targets[rows])
+            batch_grads = torch.autograd.grad(loss, params, allow_unused=True)
+            candidates.append((loss.item(), [None if g is None else g.detach().clone() for g in batch_grads]))
+    finally:
+        with torch.no_grad():
+            for p, value in zip(params, saved):
+                p.copy_(value)
+    return grads, candidates

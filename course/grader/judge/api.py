@@ -114,3 +114,16 @@ def run_beside(obj, func, *args):
     if isinstance(obj, Remote):
         return obj._judge.call(func, (obj, *args), {})
     return func(obj, *args)
+
+
+def student_call(what, func, *args, hint=""):
+    """func(*args), where func is the student's code (or runs it). An error it
+    raises fails the check with a sentence about the answer, `what` (the call,
+    in words) raised <error>, then the hint: never a bare exception from inside
+    the check. The check's own assertions are not wrapped."""
+    try:
+        return func(*args)
+    except AssertionError:
+        raise
+    except Exception as error:
+        raise CheckFailed(f"{what} raised {type(error).__name__}: {error}" + (f". {hint}" if hint else "")) from None

@@ -17,7 +17,7 @@ from course import find_course_root
 from course.grading import run_check
 from course.grader.judge.api import RemoteNotebook
 from course.grader.judge.client import Judge
-from course.grader.limits import LimitedExecute
+from course.grader.preprocessors.limited_execute import LimitedExecute
 from course.grader.preflight import ensure_ready
 
 HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
@@ -25,7 +25,7 @@ HIDDEN_CALL = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
 
 class GradingExecute(LimitedExecute):
     """What autograde runs in place of nbgrader's Execute (nbgrader_config.py):
-    the limits of course.grader.limits, and each graded cell's hidden checks
+    the limits of LimitedExecute (limited_execute.py), and each graded cell's hidden checks
     judged outside the kernel, right after the cell has run."""
 
     def preprocess(self, nb, resources=None, km=None):

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from course.grader import instructor
-from course.grader.limits import LIMIT_ERRORS
+from course.grader.preprocessors.limited_execute import LIMIT_ERRORS
 
 
 @dataclass

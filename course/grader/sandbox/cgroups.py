@@ -10,7 +10,8 @@ children's nor the tmpfs pages it writes. A cgroup counts them all:
   one), with `pids.max` and `memory.max` (v1: `memory.limit_in_bytes`)
   written. The launcher (course/grader/sandbox/launcher.py --cgroup) moves the kernel
   into it before it starts anything.
-- `remove(folders)`: kill whatever is still in them, then remove them.
+- `remove(folders)`: kill whatever is still in them, then remove them;
+  `left_by(pid)`: those a killed grading worker left (named by its pid).
 - `missing(controllers)`: why a controller cannot be used here (a grader
   that is not root, a cgroup v2 tree that does not delegate it), for the
   grader's log; `COURSE_KERNEL_CGROUP` names the cgroup to make the kernels'
@@ -98,7 +99,7 @@ def make(limits):
     """New cgroup folders for one kernel with `limits` ({controller: value});
     a controller that cannot be had raises OSError, with what was made
     removed. Returns the folders (for the launcher's --cgroup)."""
-    name = PREFIX + uuid.uuid4().hex[:12]
+    name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"  # the maker's pid: see left_by
     made = {}
     try:
         for controller, value in limits.items():
@@ -126,7 +127,8 @@ STALE_S = 600
 
 def prune(parent):
     """Remove the kernel cgroups in `parent` left empty for STALE_S seconds
-    or more (a worker killed with its kernel cannot remove its own)."""
+    or more (a grader killed with its kernel cannot remove its own; another
+    grader's on this machine may be new and about to be joined)."""
     for entry in os.scandir(parent):
         if entry.name.startswith(PREFIX) and entry.is_dir():
             try:
@@ -134,6 +136,21 @@ def prune(parent):
                     os.rmdir(entry.path)
             except OSError:
                 pass
+
+
+def left_by(pid):
+    """The kernel cgroups that process `pid` made and has not removed: a
+    grading worker that was killed leaves its kernel's; the pool that
+    started it removes them at once (course/grader/grade/pool.py)."""
+    found = []
+    for controller in LIMIT_FILES:
+        parent, _ = parent_folder(controller)
+        try:
+            entries = list(os.scandir(parent)) if parent else []
+        except OSError:
+            continue
+        found += [e.path for e in entries if e.name.startswith(f"{PREFIX}{pid}-") and e.path not in found]
+    return found
 
 
 def _procs(folder):

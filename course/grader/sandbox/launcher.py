@@ -2,10 +2,10 @@
 
     python -m course.grader.sandbox.launcher [--memory BYTES] [--file-size BYTES]
         [--network none|auto|host] [--cgroup DIR]... [--hide DIR]...
-        [--scratch BYTES [--keep PATH]... [--keep-ro PATH]...] [--home DIR [--user NAME]]
+        [--scratch BYTES [--keep PATH]... [--keep-ro PATH]...] [--home DIR [--user NAME]] [--nproc N]
         -- KERNEL COMMAND...
 
-The grader's kernel manager (course.grader.limits.LimitedKernelManager) puts this in
+The grader's kernel manager (course.grader.sandbox.kernel_manager.LimitedKernelManager) puts this in
 front of the kernel's command. It runs in the kernel's own process, changes
 that process, then `exec`s the kernel (same pid, so nbclient's interrupts and
 kills reach the kernel itself):
@@ -44,6 +44,9 @@ kills reach the kernel itself):
 - cgroups: each `--cgroup DIR` (a cgroup the grader made for this kernel,
   with its process and memory limits; course/grader/sandbox/cgroups.py) is joined
   before anything else, so the kernel and all it starts are counted there.
+- processes, without a cgroup: `--nproc N` sets RLIMIT_NPROC, which counts
+  the processes and threads of the kernel's user; the grader gives it with
+  a `--user` uid of the worker's own, so it counts that kernel alone.
 - user: started as root with `--user`, the kernel drops to that unprivileged
   user (course/grader/sandbox/kernel_user.py picks it and checks it can run this Python):
   then it cannot ptrace the grader, write the gradebook, the course or the
@@ -56,6 +59,7 @@ kills reach the kernel itself):
 
 Imports only the standard library: it runs once per kernel start.
 """
+import argparse
 import ctypes
 import errno
 import os
@@ -226,9 +230,22 @@ def drop_capabilities():
 
 
 def user_ids(user):
-    """(uid, gid) of a user name or number; KeyError for an unknown name."""
-    entry = pwd.getpwuid(int(user)) if str(user).isdigit() else pwd.getpwnam(user)
+    """(uid, gid) of a user name or number; KeyError for an unknown name.
+    A uid no user has (kernel_user.worker_uid) gets the group of `nobody`."""
+    if str(user).isdigit():
+        try:
+            entry = pwd.getpwuid(int(user))
+        except KeyError:
+            return int(user), pwd.getpwnam("nobody").pw_gid
+    else:
+        entry = pwd.getpwnam(user)
     return entry.pw_uid, entry.pw_gid
+
+
+def limit_processes(count):
+    """Cap the processes and threads of this process's user (RLIMIT_NPROC,
+    counted per real uid: a kernel's own once it runs as a uid of its own)."""
+    resource.setrlimit(resource.RLIMIT_NPROC, (count, count))
 
 
 def read_connection_file(command):
@@ -272,43 +289,37 @@ def die_with_parent():
     _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def parse_arguments(options):
+    """The launcher's options (what comes before `--`), as argparse reads them."""
+    parser = argparse.ArgumentParser(prog="python -m course.grader.sandbox.launcher",
+                                     usage="%(prog)s [options] -- KERNEL COMMAND...")
+    parser.add_argument("--memory", type=int, default=0, help="RLIMIT_DATA, bytes (0: none)")
+    parser.add_argument("--file-size", type=int, default=0, help="RLIMIT_FSIZE, bytes (0: none)")
+    parser.add_argument("--network", choices=NETWORK_MODES, default="host")
+    parser.add_argument("--cgroup", action="append", default=[], help="a cgroup folder to join")
+    parser.add_argument("--hide", action="append", default=[], help="a folder to cover")
+    parser.add_argument("--scratch", type=int, default=0, help="size of the private /tmp, /dev/shm and HOME")
+    parser.add_argument("--keep", action="append", default=[], help="a path bound back under the scratch")
+    parser.add_argument("--keep-ro", action="append", default=[], help="the same, read-only")
+    parser.add_argument("--nproc", type=int, default=0, help="RLIMIT_NPROC of the kernel's user (0: none)")
+    parser.add_argument("--home", help="the kernel's HOME and TMPDIR")
+    parser.add_argument("--user", help="the user (name or uid) to run the kernel as")
+    return parser.parse_args(options)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--" not in argv:
         print(__doc__, file=sys.stderr)
         return 2
     split = argv.index("--")
-    options, command = argv[:split], argv[split + 1:]
-    memory, network, user, home, hidden = 0, "host", None, None, []
-    size, file_size, keep, keep_ro, cgroups = 0, 0, [], [], []
-    while options:
-        name = options.pop(0)
-        if name == "--memory":
-            memory = int(options.pop(0))
-        elif name == "--user":
-            user = options.pop(0)
-        elif name == "--home":
-            home = options.pop(0)
-        elif name == "--hide":
-            hidden.append(options.pop(0))
-        elif name == "--scratch":
-            size = int(options.pop(0))
-        elif name == "--keep":
-            keep.append(options.pop(0))
-        elif name == "--keep-ro":
-            keep_ro.append(options.pop(0))
-        elif name == "--file-size":
-            file_size = int(options.pop(0))
-        elif name == "--cgroup":
-            cgroups.append(options.pop(0))
-        elif name == "--network":
-            network = options.pop(0)
-            if network not in NETWORK_MODES:
-                print(f"course.grader.sandbox.launcher: --network must be one of {NETWORK_MODES}", file=sys.stderr)
-                return 2
-        else:
-            print(f"course.grader.sandbox.launcher: unknown option {name}", file=sys.stderr)
-            return 2
+    command = argv[split + 1:]
+    try:
+        args = parse_arguments(argv[:split])
+    except SystemExit as e:  # argparse has said why
+        return e.code
+    memory, network, user, home, hidden = args.memory, args.network, args.user, args.home, args.hide
+    size, file_size, keep, keep_ro, cgroups = args.scratch, args.file_size, args.keep, args.keep_ro, args.cgroup
     if not command:
         print("course.grader.sandbox.launcher: no command after --", file=sys.stderr)
         return 2
@@ -357,6 +368,8 @@ def main(argv=None):
         except (KeyError, OSError) as e:
             print(f"course.grader.sandbox.launcher: cannot run the kernel as {user}: {e}", file=sys.stderr)
             return 4
+    if args.nproc > 0:  # after the switch: root's own processes are not the kernel's
+        limit_processes(args.nproc)
     die_with_parent()  # after the switch: a change of user clears it
     try:
         os.execvp(command[0], command)

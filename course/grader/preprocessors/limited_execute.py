@@ -1,7 +1,7 @@
 """Limits per submission while autograding: time per cell, time per notebook,
 memory, disk, processes, and no network for student code.
 
-nbgrader_config.py puts `LimitedExecute` in place of nbgrader's `Execute` in
+nbgrader_config.py puts `LimitedExecute` (through GradingExecute) in place of nbgrader's `Execute` in
 autograde, so plain `nbgrader autograde`, the formgrader and
 `python -m course grade` all grade under the same limits:
 
@@ -37,9 +37,11 @@ cell that did run keeps its points. How each limit is enforced:
 - processes and memory, per kernel: a cgroup of its own (sandbox/cgroups.py)
   with `pids.max` = `process_limit` and a memory limit of `memory_limit`
   plus `scratch_limit` (tmpfs pages are memory), counting the kernel and
-  all it starts. A fork that fails there gets a ProcessLimitExceeded note.
-  Where the machine gives no such cgroup, the grader says so once in its
-  log (and RLIMIT_DATA per process is all that bounds memory).
+  all it starts; without a pids cgroup, as root, a uid per worker with
+  RLIMIT_NPROC (sandbox/kernel_manager.py). A fork that fails gets a
+  ProcessLimitExceeded note. What the machine cannot give, the grader says
+  once in its log (without a memory cgroup, RLIMIT_DATA per process is all
+  that bounds memory).
 - output: nbgrader's LimitOutput cuts outputs by lines; one output's text is
   also cut to `max_output_chars` characters (an 8 MB line stays 8 MB else).
 - user: a grader running as root runs student code as `nobody` (see
@@ -47,28 +49,19 @@ cell that did run keeps its points. How each limit is enforced:
   checks or the other submissions, nor write the gradebook or the course.
 - processes: the grading worker is a child subreaper, so whatever the kernel
   leaves running (even in a new session, or double-forked) ends up its child,
-  and is killed when the kernel is shut down.
+  and is killed when the kernel is shut down (sandbox/kernel_manager.py).
 """
-import contextlib
-import ctypes
-import glob
 import math
-import os
-import shutil
-import signal
-import sys
-import tempfile
 import time
-import uuid
 
-from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum, Integer, Unicode
 
 from course import find_course_root
-from course.grader.sandbox import cgroups, kernel_user, launcher
+from course.grader.sandbox import kernel_user
+from course.grader.sandbox.kernel_manager import LimitedKernelManager
 from course.grader.sandbox.launcher import NETWORK_MODES
 
 # The `ename` of the error outputs this module writes: feedback shows them,
@@ -88,10 +81,6 @@ NETWORK_ERRORS = ("Network is unreachable", "Temporary failure in name resolutio
 DISK_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded")
 # ... and when a process or thread cannot be started (fork's EAGAIN).
 PROCESS_ERRORS = ("Resource temporarily unavailable", "can't start new thread")
-# Room above memory_limit + scratch_limit in a kernel's memory cgroup: the
-# code, stacks and page cache that RLIMIT_DATA does not count.
-MEMORY_CGROUP_SLACK = 512 * 2**20
-
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
@@ -133,177 +122,6 @@ def is_out_of_memory(output):
     text = f"{output.get('ename', '')}: {output.get('evalue', '')}"
     return (output.get("ename", "").endswith("MemoryError") or "can't allocate memory" in text
             or "Cannot allocate memory" in text or "bad_alloc" in text)
-
-
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def children_of(pid):
-    """The pids whose parent is `pid` (from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid == pid:
-                found.append(int(entry))
-    return found
-
-
-def reap_strays(keep):
-    """Kill (and wait for) the children of this process that are not in
-    `keep`: what a kernel left running. As a subreaper, this process inherits
-    the kernel's orphans (daemons, double forks, new sessions), and the
-    children of each one killed, hence the rounds."""
-    for _ in range(20):
-        strays = [pid for pid in children_of(os.getpid()) if pid not in keep]
-        if not strays:
-            return
-        for pid in strays:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for pid in strays:
-            try:
-                os.waitpid(pid, 0)
-            except (ChildProcessError, OSError):
-                pass
-
-
-_warned = set()
-
-
-def warn_once(log, message):
-    """Say `message` in the grader's log once per process."""
-    if message not in _warned:
-        _warned.add(message)
-        log.warning(message)
-
-
-class LimitedKernelManager(AsyncKernelManager):
-    """Starts the kernel through course.grader.sandbox.launcher, with the limits
-    of the LimitedExecute that owns it. Off the network, the kernel's zmq
-    sockets are Unix sockets (ipc) in its private HOME (or a short path in /tmp)."""
-
-    memory_bytes = Integer(0)
-    scratch_bytes = Integer(0)
-    file_size_bytes = Integer(0)
-    process_limit = Integer(0)
-    network = CaselessStrEnum(NETWORK_MODES, default_value="host")
-    user = Unicode("", help="The user the kernel runs as ('': the grader's own).")
-
-    def _make_cgroups(self):
-        """The kernel's cgroup folders, with its process and memory limits;
-        a limit the machine cannot give is said once in the log."""
-        wanted = {}
-        if self.process_limit > 0:
-            wanted["pids"] = self.process_limit
-        if self.memory_bytes > 0:
-            wanted["memory"] = self.memory_bytes + self.scratch_bytes + MEMORY_CGROUP_SLACK
-        for controller in list(wanted):
-            why = cgroups.missing(controller)
-            if why:
-                del wanted[controller]
-                what = ("no process limit per kernel: a submission can start processes until the machine "
-                        "runs out" if controller == "pids" else
-                        "no memory limit per kernel across its processes and tmpfs (RLIMIT_DATA per process only)")
-                warn_once(self.log, f"{what} ({why}; deploy/GRADING.md)")
-        try:
-            return cgroups.make(wanted) if wanted else []
-        except OSError as e:
-            warn_once(self.log, f"no process or memory limit per kernel: {e}")
-            return []
-
-    async def start_kernel(self, **kwargs):
-        # Orphans of the kernel (daemons, double forks) become our children,
-        # not init's, so they can be killed when the kernel is shut down:
-        # killing the kernel's process group misses those in a new session.
-        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        self._children_before = set(children_of(os.getpid()))
-        # The kernel's own data root, without the test sets (whoever it runs
-        # as): only the grader reads the test labels (course/grader/sandbox/kernel_user.py).
-        self._home = kernel_user.kernel_home(self.user or None)
-        if self.transport == "ipc" and self.scratch_bytes > 0:
-            # The sockets go in the kernel's private HOME, reached through
-            # /proc/<kernel>/root (_async_launch_kernel): no folder of the
-            # runner's is left for the kernel to write into.
-            self.ip = str(self._home / "k")
-        self._cgroups = self._make_cgroups()
-        if self.scratch_bytes > 0:
-            works, why = launcher.scratch_works()
-            if not works:
-                warn_once(self.log, "no private /tmp, /dev/shm and HOME per kernel: what student code writes "
-                                    f"there stays on the runner, with no size limit ({why}; deploy/GRADING.md)")
-        env = dict(kwargs.get("env") or os.environ)
-        env["COURSE_DATA_DIR"] = str(self._home / "data")
-        env["COURSE_DATA_CACHE"] = str(self._home / "data-cache")
-        kwargs["env"] = env
-        try:
-            return await super().start_kernel(**kwargs)
-        except BaseException:  # no kernel to shut down later: leave nothing behind now
-            cgroups.remove(self._cgroups)
-            raise
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        if self.transport == "ipc" and self.scratch_bytes > 0:
-            seen = f"/proc/{self.provisioner.process.pid}/root{self.ip}"
-            if len(seen) < 100:  # a Unix socket's path has room for 107 bytes, and "-<port>"
-                self.ip = seen
-
-    async def shutdown_kernel(self, now=False, restart=False):
-        try:
-            return await super().shutdown_kernel(now=now, restart=restart)
-        finally:
-            self._leave_nothing()
-
-    async def _async_cleanup_resources(self, restart=False):
-        # nbclient calls this alone (no shutdown_kernel) for a kernel that
-        # already died: os._exit, a segfault, the memory cgroup's kill.
-        try:
-            return await super()._async_cleanup_resources(restart=restart)
-        finally:
-            self._leave_nothing()
-
-    cleanup_resources = _async_cleanup_resources
-
-    def _leave_nothing(self):
-        """Kill what the kernel left running, remove its cgroups, its home
-        and its sockets (once; after a shutdown, or a kernel found dead)."""
-        reap_strays(getattr(self, "_children_before", set()))
-        cgroups.remove(getattr(self, "_cgroups", []))
-        self._cgroups = []
-        if getattr(self, "_home", None):
-            shutil.rmtree(self._home, ignore_errors=True)
-        if self.transport == "ipc":  # a kernel that died mid-run leaves its sockets behind
-            for path in glob.glob(f"{self.ip}-*"):
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-
-    def isolate(self):
-        self.transport = "ipc" if self.network != "host" else "tcp"
-        if self.transport == "ipc":
-            # Unix socket paths are short (108 bytes): not the runtime dir
-            # (start_kernel moves them into the kernel's home).
-            self.ip = f"{tempfile.gettempdir()}/ck-{uuid.uuid4().hex[:16]}"
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        command = super().format_kernel_cmd(extra_arguments)
-        user = ["--user", self.user] if self.user else []
-        # The grader's data roots, test labels included, covered for the kernel.
-        hide = [arg for folder in kernel_user.hidden_folders(self._home) for arg in ("--hide", str(folder))]
-        scratch = []
-        if self.scratch_bytes > 0:  # what the kernel needs from under the folders made private
-            scratch = ["--scratch", str(self.scratch_bytes), "--keep-ro", str(self._home / "data"),
-                       *(a for p in kernel_user.needed_folders() for a in ("--keep", str(p)))]
-        cgroup = [arg for folder in self._cgroups for arg in ("--cgroup", folder)]
-        return [sys.executable, "-m", "course.grader.sandbox.launcher", "--memory", str(self.memory_bytes),
-                "--file-size", str(self.file_size_bytes), "--network", self.network, *cgroup, *hide,
-                *scratch, "--home", str(self._home), *user, "--", *command]
 
 
 class LimitedExecute(Execute):
