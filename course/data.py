@@ -298,7 +298,7 @@ def _split(name, split, load, transform, target_transform):
     dataset = load(split != "test", transform, target_transform)
     if split != "test":
         # .data and .targets are what torchvision's datasets index (and
-        # what course.vision.GPUBatches reads): cut them, keep the rest.
+        # what course.vision.ImageBatches reads): cut them, keep the rest.
         cut = len(dataset.data) - VALIDATION_SIZE[name]
         part = slice(None, cut) if split == "train" else slice(cut, None)
         dataset.data, dataset.targets = dataset.data[part], dataset.targets[part]

@@ -20,6 +20,9 @@ def prepare(seed=0):
 
     - Seeds Python's `random`, NumPy and PyTorch, so every run of the notebook
       (yours, and the autograder's) starts from the same random numbers.
+    - Makes cuDNN pick deterministic convolution algorithms (no benchmarking
+      of the fastest, which may differ between runs), so that on a GPU too
+      two gradings of one notebook train the same network.
     - Shows each warning once per place it comes from, on stdout (see
       show_on_stdout); deprecation notices, which are about libraries and not
       about the student's code, stay hidden.
@@ -38,3 +41,5 @@ def prepare(seed=0):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False

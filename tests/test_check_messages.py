@@ -54,30 +54,76 @@ def test_messages_name_the_type_of_a_kernel_object(check, variables, says):
     assert "Remote" not in message
 
 
-def _per_class(divide_by):
-    def per_class_accuracy(model, loader, device):
-        right, labels_seen, predicted_seen, n = torch.zeros(10), torch.zeros(10), torch.zeros(10), 0
-        with torch.no_grad():
-            for x, y in loader:
-                p = model(x).argmax(1)
-                for c in range(10):
-                    right[c] += ((p == c) & (y == c)).sum()
-                    labels_seen[c] += (y == c).sum()
-                    predicted_seen[c] += (p == c).sum()
-                n += len(y)
-        return (right / {"all": torch.full((10,), float(n)), "predictions": predicted_seen.clamp(min=1),
-                         "nothing": torch.ones(10)}[divide_by]).tolist()
-    return per_class_accuracy
+def _train_one_epoch(slip):
+    def train_one_epoch(model, batches, optimizer, scheduler, loss_fn):
+        if slip != "no-train-mode":
+            model.train()
+        losses = []
+        for images, labels in batches:
+            optimizer.zero_grad()
+            loss = loss_fn(model(images), labels)
+            loss.backward()
+            optimizer.step()
+            if slip != "no-scheduler-step":
+                scheduler.step()
+            losses.append(loss.item())
+        return losses
+    return train_one_epoch
 
 
-@pytest.mark.parametrize("divide_by,hint", [
-    ("all", "not by all images"),
-    ("predictions", "not by how often the model predicted it"),
-    ("nothing", "divide by how many images of that class there are"),
+def _evaluate(slip):
+    def evaluate(model, batches):
+        if slip != "no-eval-mode":
+            model.eval()
+        right = total = 0
+        with torch.no_grad() if slip != "no-no-grad" else torch.enable_grad():
+            for images, labels in batches:
+                right += (model(images).argmax(1) == labels).sum().item()
+                total += len(labels) if slip != "count-batches" else 1
+        return right / total
+    return evaluate
+
+
+@pytest.mark.parametrize("slip,says", [
+    ("none", None),
+    ("no-train-mode", "call model.train() first"),
+    ("no-scheduler-step", "call scheduler.step() after every batch"),
 ])
-def test_per_class_hint_names_the_slip_made(divide_by, hint):
-    message = run_check("17_cnn_cifar10::test_per_class_accuracy",
-                        types.SimpleNamespace(per_class_accuracy=_per_class(divide_by)), REPO)
-    assert message is not None and hint in message, message
-    others = {"all": "not by all images", "predictions": "not by how often"}
-    assert all(h not in message for d, h in others.items() if d != divide_by), message
+def test_train_one_epoch_message_names_the_slip(slip, says):
+    message = run_check("17_cnn_cifar10::test_train_one_epoch",
+                        types.SimpleNamespace(train_one_epoch=_train_one_epoch(slip)), REPO)
+    assert (message is None) if says is None else (message is not None and says in message), message
+
+
+@pytest.mark.parametrize("slip,says", [
+    ("none", None),
+    ("no-eval-mode", "call model.eval() first"),
+    ("no-no-grad", "under torch.no_grad()"),
+    ("count-batches", "return the fraction of all the images"),
+])
+def test_evaluate_message_names_the_slip(slip, says):
+    message = run_check("17_cnn_cifar10::test_evaluate", types.SimpleNamespace(evaluate=_evaluate(slip)), REPO)
+    assert (message is None) if says is None else (message is not None and says in message), message
+
+
+class _MLP(nn.Module):
+    """Step 13's MLP with its output layer declared first; `activation` between the layers."""
+
+    def __init__(self, in_features=784, hidden=128, classes=10, activation=torch.sigmoid):
+        super().__init__()
+        self.out = nn.Linear(hidden, classes)
+        self.hidden = nn.Linear(in_features, hidden)
+        self.activation = activation
+
+    def forward(self, x):
+        return self.out(self.activation(self.hidden(x.flatten(1))))
+
+
+@pytest.mark.parametrize("activation,says", [(torch.sigmoid, None), (torch.relu, "a sigmoid between the two linear layers")],
+                         ids=["sigmoid", "relu"])
+def test_mlp_check_reads_layers_in_chain_order_and_the_sigmoid(activation, says):
+    """Declaration order does not matter (the audit's 13 (b)); the sigmoid the text asks for does (13 (a))."""
+    def make(**kwargs):
+        return _MLP(activation=activation, **kwargs)
+    message = run_check("13_mlp::test_mlp", types.SimpleNamespace(MLP=make), REPO)
+    assert (message is None) if says is None else (message is not None and says in message), message

@@ -22,11 +22,10 @@ def test_budget_by_device():
     # The GPU trains longer and is held to more.
     assert gpu.epochs > cpu.epochs and gpu.min_accuracy > cpu.min_accuracy
     # Thresholds an untrained or diverged model (10%) cannot reach, below
-    # what the reference reaches: on the 45,000 "train" images, 62.5% of the
-    # test images (63.4% of the validation images) after the CPU's 2 epochs,
-    # graded; 76% after the GPU's 20 on an H100, measured on the 50,000
-    # images before the "val" split (benchmarks/cnn.py, figures in the README).
-    assert 0.3 < cpu.min_accuracy <= 0.60 and 0.3 < gpu.min_accuracy <= 0.73
+    # what the reference reaches after the CPU's epochs (benchmarks/cnn.py,
+    # figures in docs/cnn.md); the GPU's is the one the older, weaker
+    # network cleared at 76% after the GPU's 20 epochs on an H100.
+    assert 0.3 < cpu.min_accuracy <= 0.67 and 0.3 < gpu.min_accuracy <= 0.73
 
 
 def test_layer_shapes_whatever_the_style():
@@ -114,7 +113,8 @@ def test_accuracy_check_uses_the_device_threshold(monkeypatch, cuda):
     for right in (0.10, (low + high) / 2, high + 0.05):
         # The notebook measured on its validation split (the model is right on
         # none of it here: the check must not grade on it) ...
-        nb = Notebook({"model": _Oracle(), "val_set": _Labelled(0.0, n=5_000, split="val")})
+        nb = Notebook({"model": _Oracle(), "val_set": _Labelled(0.0, n=5_000, split="val"),
+                       "mean": (0.5,) * 3, "std": (0.5,) * 3})
         # ... and the check scores against the test set it loads itself (the labels stay out of the kernel).
         loaded = []
         monkeypatch.setattr(check, "cifar10", lambda split, transform, right=right:
@@ -129,37 +129,57 @@ def test_accuracy_check_uses_the_device_threshold(monkeypatch, cuda):
 
 
 class _TinyImages:
-    """What GPUBatches reads of torchvision's CIFAR10: .data (N, H, W, C) uint8 and .targets."""
+    """What ImageBatches reads of torchvision's CIFAR10: .data (N, H, W, C)
+    uint8, .targets and .transform."""
 
-    def __init__(self, n=10):
+    def __init__(self, n=10, transform=None):
         torch.manual_seed(1)
         self.data = torch.randint(0, 256, (n, 4, 5, 3), dtype=torch.uint8).numpy()
         self.targets = list(range(n))
+        self.transform = transform
 
 
-def test_gpu_batches_match_the_transforms():
-    """Each image of a batch is ToTensor + Normalize of its own picture,
-    mirrored or not: the labels stay with their images, every image comes once
-    per epoch, and about half are mirrored."""
+def test_image_batches_match_the_transforms():
+    """Each image of a batch is its own picture through the dataset's transform
+    (a crop of the zero-padded picture, mirrored or not, then ToTensor and
+    Normalize): the labels stay with their images, every image comes once per
+    epoch, about half are mirrored and the crops move."""
     from torchvision import transforms
 
-    images = _TinyImages(200)
-    to_tensor = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])
-    batches = vision.GPUBatches(images, batch_size=64, device="cpu")
+    normalize = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.4, 0.5, 0.6), (0.2, 0.3, 0.4))])
+    augment = transforms.Compose([transforms.RandomCrop((4, 5), padding=2), transforms.RandomHorizontalFlip(),
+                                  normalize])
+    images = _TinyImages(200, augment)
+    batches = vision.ImageBatches(images, batch_size=64)
     assert len(batches) == 4
-    seen, mirrored = [], 0
+    seen, mirrored, moved = [], 0, 0
     for x, y in batches:
         assert x.dtype == torch.float32 and x.shape[1:] == (3, 4, 5) and len(x) == len(y) <= 64
         for image, label in zip(x, y):
-            plain = to_tensor(images.data[int(label)])
-            assert torch.allclose(image, plain) or torch.allclose(image, plain.flip(2))
-            mirrored += not torch.allclose(image, plain)
+            padded = torch.nn.functional.pad(torch.as_tensor(images.data[int(label)]).permute(2, 0, 1), (2, 2, 2, 2))
+            crops = [padded[:, top:top + 4, left:left + 5] for top in range(5) for left in range(5)]
+            plain = [normalize(crop.permute(1, 2, 0).numpy()) for crop in crops]
+            straight = [i for i, p in enumerate(plain) if torch.allclose(image, p, atol=1e-5)]
+            flipped = [i for i, p in enumerate(plain) if torch.allclose(image, p.flip(2), atol=1e-5)]
+            assert straight or flipped
+            mirrored += not straight
+            moved += 12 not in straight + flipped  # 12: the crop at (2, 2), the picture itself
             seen.append(int(label))
     assert sorted(seen) == list(range(200)) and seen != list(range(200))
-    assert 60 < mirrored < 140
-    unflipped = vision.GPUBatches(images, batch_size=64, device="cpu", flip=False)
-    assert all(torch.allclose(image, to_tensor(images.data[int(label)]))
-               for x, y in unflipped for image, label in zip(x, y))
+    assert 60 < mirrored < 140 and moved > 150
+    images.transform = normalize
+    in_order = vision.ImageBatches(images, batch_size=64, shuffle=False)
+    assert [int(label) for _, y in in_order for label in y] == list(range(200))
+    assert all(torch.allclose(image, normalize(images.data[int(label)]), atol=1e-5)
+               for x, y in in_order for image, label in zip(x, y))
+
+
+def test_image_batches_refuse_what_they_cannot_apply():
+    from torchvision import transforms
+
+    images = _TinyImages(10, transforms.Compose([transforms.ColorJitter(0.5), transforms.ToTensor()]))
+    with pytest.raises(ValueError, match="ColorJitter"):
+        vision.ImageBatches(images, batch_size=4)
 
 
 def test_train_epoch_steps_the_scheduler():

@@ -8,7 +8,7 @@ from torchvision import transforms
 
 from course.data import fashion_mnist
 from course.grader.judge import run_beside, type_name
-from course.vision import graded_accuracy, layers_of
+from course.vision import graded_accuracy, in_chain_order, layers_of
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -34,10 +34,20 @@ def test_mlp(nb):
             raise AssertionError(
                 "every score of MLP is between 0 and 1: the last layer's output should be raw scores, "
                 "with no sigmoid (or softmax) after it; nn.CrossEntropyLoss does the softmax itself")
-    linear = run_beside(nb.MLP(), layers_of, nn.Linear)  # asked where the model lives
+    model = nb.MLP()
+    found = run_beside(model, layers_of, nn.Linear)  # asked where the model lives
+    linear = in_chain_order(found, 784)  # whatever order they were declared in
     sizes = [(m.in_features, m.out_features) for m in linear]
     assert sizes == [(784, 128), (128, 10)], (
-        f"MLP() should have two linear layers, 784 -> 128 and 128 -> 10; found {sizes}")
+        "MLP() should have two linear layers, 784 -> 128 and 128 -> 10; found "
+        f"{[(m.in_features, m.out_features) for m in found]}")
+    x = torch.randn(4, 1, 28, 28)
+    scores = model(x)
+    with torch.no_grad():
+        expected = linear[1](torch.sigmoid(linear[0](x.flatten(1))))
+    assert torch.allclose(scores, expected, atol=1e-5), (
+        "MLP's scores differ from flatten -> linear -> sigmoid -> linear computed with its own layers: a sigmoid "
+        "between the two linear layers (not a ReLU, not nothing), and nothing after the last one")
     assert len(list(nb.MLP(classes=3).parameters())) and nb.MLP(classes=3)(torch.randn(2, 1, 28, 28)).shape == (2, 3), (
         "MLP(classes=3) should give 3 scores per image")
 

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from course.grader.judge import run_beside, type_name
-from course.vision import layer_shapes, layers_of, scores_or_explain
+from course.vision import in_chain_order, layer_shapes, layers_of, scores_or_explain
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -31,10 +31,10 @@ def test_convnet(nb):
     assert len(convs) == 1 and tuple(convs[0].weight.shape) == (6, 3, 5, 5), (
         "ConvNet should have one nn.Conv2d(3, 6, 5): 6 filters of 3 x 5 x 5; found "
         + (", ".join(str(tuple(c.weight.shape)) for c in convs) or "none"))
-    assert shapes[0][1] == (5, 6, 28, 28), (
-        f"the convolution's output for 5 images should be (5, 6, 28, 28), found {shapes[0][1]}")
-    sizes = [(m.in_features, m.out_features) for m in linears]
-    assert sizes == [(4704, 120), (120, 10)], f"ConvNet's linear layers should be 4704 -> 120 and 120 -> 10, found {sizes}"
+    assert (5, 6, 28, 28) in [shape for _, shape in shapes], (
+        f"the convolution's output for 5 images should be (5, 6, 28, 28); the layers' outputs were {shapes}")
+    sizes = [(m.in_features, m.out_features) for m in in_chain_order(linears, 4704)]  # any declaration order
+    assert sizes == [(4704, 120), (120, 10)], f"ConvNet's linear layers should be 4704 -> 120 and 120 -> 10, found {[(m.in_features, m.out_features) for m in linears]}"
 
 
 def test_training(nb):

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from course.grader.judge import run_beside, type_name
-from course.vision import layers_of, pooled_shapes, scores_or_explain
+from course.vision import in_chain_order, layers_of, pooled_shapes, scores_or_explain
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -16,8 +16,10 @@ def test_poolnet(nb):
                     "F.max_pool2d(x, 2)): after pooling, 5 images should be (5, 6, 14, 14)")
     assert pooled[0] == (5, 6, 14, 14), (
         f"after pooling, 5 images should be (5, 6, 14, 14): 6 maps of 14 x 14; found {pooled[0]}")
-    sizes = [(m.in_features, m.out_features) for m in run_beside(model, layers_of, nn.Linear)]
-    assert sizes == [(1176, 120), (120, 10)], f"PoolNet's linear layers should be 1176 -> 120 and 120 -> 10, found {sizes}"
+    linears = run_beside(model, layers_of, nn.Linear)
+    sizes = [(m.in_features, m.out_features) for m in in_chain_order(linears, 1176)]  # any declaration order
+    assert sizes == [(1176, 120), (120, 10)], (
+        f"PoolNet's linear layers should be 1176 -> 120 and 120 -> 10, found {[(m.in_features, m.out_features) for m in linears]}")
     convs = [tuple(m.weight.shape) for m in run_beside(model, layers_of, nn.Conv2d)]
     assert convs == [(6, 3, 5, 5)], f"PoolNet should have one nn.Conv2d(3, 6, 5), found weights of shapes {convs}"
 
