@@ -109,6 +109,13 @@ try:
 except OSError as e:
     print(len(started), e.strerror)
 """
+# COUNT, then its sleeps stopped: nothing left that a second run under the
+# same uid would count.
+COUNT_AND_STOP = COUNT + """\
+for p in started:
+    p.kill()
+    p.wait()
+"""
 
 
 @pytest.mark.unit
@@ -169,13 +176,13 @@ def test_a_uid_of_its_own_with_rlimit_nproc_is_a_process_limit_another_kernel_ca
     for home in homes:
         home.mkdir()
     tmp_path.chmod(0o755)
-    uid_a, uid_b = kernel_user.OWN_UIDS + 1_000_000 + os.getpid() % 1000, kernel_user.OWN_UIDS + 2_000_000
+    uid_a, uid_b = (kernel_user.OWN_UIDS + n * 1_000_000 + os.getpid() % 1000 for n in (1, 2))
     holder = subprocess.Popen(start_as(uid_a, 20, HOLD, homes[0]), stdout=subprocess.PIPE, text=True,
                               start_new_session=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        own = subprocess.run(start_as(uid_b, 20, COUNT, homes[1]), capture_output=True, text=True, timeout=60)
-        shared = subprocess.run(start_as(uid_a, 20, COUNT, homes[2]), capture_output=True, text=True, timeout=60)
+        own = subprocess.run(start_as(uid_b, 20, COUNT_AND_STOP, homes[1]), capture_output=True, text=True, timeout=60)
+        shared = subprocess.run(start_as(uid_a, 20, COUNT_AND_STOP, homes[2]), capture_output=True, text=True, timeout=60)
     finally:
         os.killpg(holder.pid, 9)
         holder.wait()

@@ -39,7 +39,7 @@ def _assert_probabilities(out, what):
         f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
         + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
     )
-    assert ((out >= 0) & (out <= 1)).all(), (
+    assert 0 <= out.min() and out.max() <= 1, (
         f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
         f"{[round(v, 3) for v in out.flatten().tolist()]}"
     )
