@@ -75,7 +75,7 @@ data: setup
 	$(PY) -m course data
 
 # Seconds per notebook, each step's reference solution run top to bottom
-# (budget: 30 s a step, 300 s for the CIFAR-10 steps). Prints; not a test.
+# (budget: 30 s a step, 90 s for the image steps 12-17). Prints; not a test.
 .PHONY: bench-notebooks
 bench-notebooks: setup
 	$(PY) benchmarks/notebooks.py
