@@ -4,13 +4,17 @@ grading service (`python -m course autograde-service run`, one worker per
 CPU) watches. Every submission is graded exactly once, with its right score,
 and its feedback released. How long that took (goal: every feedback within
 WITHIN seconds of its submission, on 2 cores) is printed beside the goal,
-not asserted: a timed test fails with the machine's load, not the code
+not asserted (and kept in test-artifacts/autograde-load.json): a timed test
+fails with the machine's load, not the code
 (figures come from benchmarks, DEVELOPERS.md). Marked e2e: it grades 20
 notebooks (minutes).
 """
+import json
 import os
 import statistics
 import time
+
+from pathlib import Path
 
 import pytest
 
@@ -51,13 +55,19 @@ def test_twenty_students_at_once(course, tmp_path):  # noqa: F811
     rows = {s.name: s for s in journal.all()}
     assert [s.state for s in rows.values()].count("done") == STUDENTS, {n: s.state for n, s in rows.items()}
     latency = sorted(rows[name].finished_at - at for name, at in handed_in.items())
-    print(f"\n{STUDENTS} submissions of {STEP} in {spread:.1f} s; feedback released for all "
-          f"{max(s.finished_at for s in rows.values()) - start:.0f} s after the first; per submission: "
-          f"median {statistics.median(latency):.0f} s, max {latency[-1]:.0f} s; collected in "
-          f"{len(set(round(s.started_at) for s in rows.values()))} batches, collected to released: median "
-          f"{statistics.median(s.finished_at - s.started_at for s in rows.values()):.0f} s "
-          f"(a batch is collected at once, then graded by one worker per CPU); goal: max {WITHIN} s, "
-          f"{'met' if latency[-1] <= WITHIN else 'NOT met'} (load average {os.getloadavg()[0]:.1f})")
+    figures = {
+        "students": STUDENTS, "step": STEP, "handed in within s": round(spread, 1),
+        "all feedback released s after the first submission": round(max(s.finished_at for s in rows.values()) - start),
+        "submission to feedback s, median": round(statistics.median(latency)),
+        "submission to feedback s, max": round(latency[-1]), "goal s, max": WITHIN, "goal met": latency[-1] <= WITHIN,
+        "batches": len(set(round(s.started_at) for s in rows.values())),
+        "load average": round(os.getloadavg()[0], 1),
+    }
+    print("\n" + json.dumps(figures))
+    # Kept where CI keeps the hub's timings: a passing test's print is not shown.
+    artifacts = Path(os.environ.get("COURSE_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "autograde-load.json").write_text(json.dumps(figures, indent=2))
     for name in handed_in:
         history = [e[2] for e in journal.events(name)]
         assert history == ["waiting", "grading", "done"], (name, history)  # graded exactly once
