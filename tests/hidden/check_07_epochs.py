@@ -147,7 +147,8 @@ def test_training(nb):
         # Which tensors my_sgd holds, by id, asked where they live (course/grader/in_kernel/probes.py).
         held, (tensor,) = run_beside(the_object(nb, "my_sgd"), held_ids, the_object(nb, name))
         assert tensor in held, (
-            f"my_sgd was not given {name}, so it never changed it: pass both tensors, SGD([var_1, var_2], lr=3e-3)"
+            f"{name} is not among my_sgd's parameters, so my_sgd.step() never moves it: "
+            "make my_sgd with both, SGD([var_1, var_2], lr=3e-3)"
         )
     assert var_1.item() != 3.0 or var_2.item() != 4.0, "var_1 and var_2 are still 3 and 4: did the loop run my_sgd.step()?"
     for name, t, start in (("var_1", var_1, 3.0), ("var_2", var_2, 4.0)):

@@ -42,7 +42,7 @@ MISTAKES = {
             "        history.append(loss.item())"))},
         "fails": {
             "check-train": "the loss should go down over 20 epochs",
-            "check-zero-grad": "from all zeros the losses should be",
+            "check-zero-grad": "does train() step with the lr it is given?",
         },
     },
     # The loss measured again after the step: the history is one epoch late.

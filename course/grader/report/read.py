@@ -147,9 +147,10 @@ def _seconds(cells):
 def read_notebook(path, submission):
     """Fill in `submission` from its autograded notebook: each failing graded
     cell's error and the answer cells above it (back to the previous graded
-    cell), the limits hit, and the kernel time."""
+    cell; for a check right under another, the answer above both), the
+    limits hit, and the kernel time."""
     nb = json.loads(Path(path).read_text())
-    answer = []
+    answer, last_answer = [], ""
     for cell in nb.get("cells", []):
         meta = instructor.nbgrader_meta(cell)
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -159,11 +160,13 @@ def read_notebook(path, submission):
             answer.append(_text(cell.get("source")))
         if not meta.get("grade"):
             continue
+        # A check right under another one judges the same answer: the one above both.
+        last_answer = "\n\n".join(a for a in answer if a.strip()) or last_answer
         result = submission.cells.get(meta.get("grade_id"))
         if result is not None and not result.passed:
             if errors:  # the first: where the cell stopped (a hidden check's may follow)
                 result.ename, result.message = errors[0].get("ename", ""), errors[0].get("evalue", "")
-            result.answer = "\n\n".join(a for a in answer if a.strip())
+            result.answer = last_answer
         answer = []
     submission.seconds = _seconds(nb.get("cells", []))
 
