@@ -11,7 +11,7 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.grader.judge import run_beside, the_object, type_name
+from course.grader.judge import assert_probabilities, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import one_step, parameters_used
 from course.grader.judge.training import last_step_used_one_batch
 
@@ -39,18 +39,6 @@ def _by_shape(used):
         f"shapes {sorted(SHAPES)}, found {shapes}"
     )
     return {tuple(p.shape): p for p in used}
-
-
-def _assert_probabilities(out, what):
-    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
-    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
-        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
-        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
-    )
-    assert 0 <= out.min() and out.max() <= 1, (
-        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
-        f"{[round(v, 3) for v in out.flatten().tolist()]}"
-    )
 
 
 def test_network(nb):
@@ -98,7 +86,7 @@ def test_optimizer(nb):
 def test_fits(nb):
     with torch.no_grad():
         out = nb.forward(X)
-    _assert_probabilities(out, "forward(x)")
+    assert_probabilities(out, Y.shape, "forward(x)")
     final = nn.BCELoss()(out, Y).item()
     hint = ("Train for EPOCHS epochs with lr=1.0 (3 epochs, as in the original tutorial, are far too few), "
             "with an optimizer over both layers")

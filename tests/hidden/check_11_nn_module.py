@@ -5,7 +5,7 @@ import numbers
 import torch
 import torch.nn as nn
 
-from course.grader.judge import is_instance, is_subclass, run_beside, the_object, type_name
+from course.grader.judge import assert_probabilities, is_instance, is_subclass, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
 from course.grader.judge.training import last_step_used_one_batch
 
@@ -31,18 +31,6 @@ def _expected(net, inputs):
     p = {tuple(q.shape): q for q in net.parameters()}
     hidden = torch.sigmoid(inputs @ p[(HIDDEN, 2)].T + p[(HIDDEN,)])
     return torch.sigmoid(hidden @ p[(1, HIDDEN)].T + p[(1,)])
-
-
-def _assert_probabilities(out, what):
-    """BCE needs outputs in [0, 1]: say so about the answer before computing it."""
-    assert isinstance(out, torch.Tensor) and out.shape == Y.shape, (
-        f"{what} should give one output per sample, shape {tuple(Y.shape)}, found "
-        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
-    )
-    assert 0 <= out.min() and out.max() <= 1, (
-        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
-        f"{[round(v, 3) for v in out.flatten().tolist()]}"
-    )
 
 
 def test_net(nb):
@@ -103,7 +91,7 @@ def test_trained(nb):
     assert is_instance(net, nn.Module), f"net should be a Net(), found {type_name(net)}"
     with torch.no_grad():
         out = net(X)
-    _assert_probabilities(out, "net(x)")
+    assert_probabilities(out, Y.shape, "net(x)")
     final = nn.BCELoss()(out, Y).item()
     hint = "train for EPOCHS epochs with optim.SGD(net.parameters(), lr=1.0)"
     assert ((out > 0.5) == (Y > 0.5)).all(), (

@@ -12,5 +12,5 @@ data (client.py). The design: docs/design.md.
     client.py   the connection to one kernel
 """
 from course.grader.judge.api import (  # noqa: F401
-    Remote, RemoteNotebook, is_instance, is_subclass, run_beside, same_object, student_call, the_object, type_name,
+    Remote, RemoteNotebook, assert_probabilities, is_instance, is_subclass, run_beside, same_object, student_call, the_object, type_name,
 )

@@ -127,3 +127,19 @@ def student_call(what, func, *args, hint=""):
         raise
     except Exception as error:
         raise CheckFailed(f"{what} raised {type(error).__name__}: {error}" + (f". {hint}" if hint else "")) from None
+
+
+def assert_probabilities(out, shape, what):
+    """Outputs a binary cross-entropy can take: a tensor of `shape` with every
+    value in [0, 1]; else a sentence about `what` (the student's call), said
+    before the BCE would fail with an error of its own."""
+    import torch
+
+    assert isinstance(out, torch.Tensor) and out.shape == shape, (
+        f"{what} should give one output per sample, shape {tuple(shape)}, found "
+        + (f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type_name(out))
+    )
+    assert 0 <= out.min() and out.max() <= 1, (
+        f"{what} should be probabilities between 0 and 1 (a sigmoid at the end), found "
+        f"{[round(v, 3) for v in out.flatten().tolist()]}"
+    )
