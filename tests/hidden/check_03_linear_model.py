@@ -37,7 +37,7 @@ def test_layer(nb):
         expected = nb.linear_layer1(nb.x1)
     assert torch.allclose(y.detach(), expected), (
         f"predicted_y should be linear_layer1's output for x1, {expected.tolist()}, found {y.tolist()}: "
-        "run x1 through linear_layer1 itself, not through a new nn.Linear"
+        "predicted_y must come from linear_layer1 itself, not from a new nn.Linear"
     )
     assert y.grad_fn is not None, (
         "predicted_y lost its link to the layer (no grad_fn): keep the tensor the layer returns, "

@@ -135,7 +135,7 @@ def test_loss(nb):
 
 def test_training(nb):
     var_1, var_2, optimizer = nb.var_1, nb.var_2, nb.my_sgd
-    for name, t in (("var_1", var_1), ("var_2", var_2)):
+    for name, t in {"var_1": var_1, "var_2": var_2}.items():
         assert isinstance(t, torch.Tensor) and t.requires_grad and t.is_leaf, (
             f"{name} should still be a leaf tensor with requires_grad=True: change it only through "
             f"my_sgd.step(), never with {name} = {name} - ..."

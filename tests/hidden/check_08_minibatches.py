@@ -37,7 +37,7 @@ def _rows(t):
 
 def test_loader(nb):
     dataset, loader = nb.dataset, nb.loader
-    assert len(dataset) == 4, f"dataset should hold the 4 samples, found {len(dataset)}"
+    assert len(dataset) == 4, f"dataset should have 4 samples, found {len(dataset)}"
     for i in range(4):
         xi, yi = dataset[i][:2]
         assert torch.equal(xi, X[i]) and torch.equal(torch.as_tensor(yi).reshape(1), Y[i]), (
