@@ -8,8 +8,10 @@ step (step_marks): `grading` for steps 01-11, `training` for the image steps
 selected tests ask for, so `pytest -m "not training"` grades no image step.
 """
 import functools
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -197,10 +199,29 @@ def graded_course(request, tmp_path_factory, steps):
         for student, answers in module.class_submissions(root, steps).items():
             assert student not in submissions, f"{module.__name__} hands in {student}, who is already in the class"
             submissions[student] = answers
+    start = time.perf_counter()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURSE_EXCHANGE", str(root / "exchange"))
-        failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps)
+        failures = loop.run_loop(root, submissions, tmp_path_factory.mktemp("students"), steps,
+                                 on_result=GRADED_CLASS_TIMES.append)
+    GRADED_CLASS_TIMES.wall = time.perf_counter() - start
     return root, failures
+
+
+class _ClassTimes(list):
+    """The shared class's Results, for the time it took by step (the terminal
+    summary and test-artifacts/graded-class.json): where the suite's time goes."""
+    wall = 0.0
+
+    def by_step(self):
+        steps = {}
+        for r in self:
+            count, seconds = steps.get(r.step, (0, 0.0))
+            steps[r.step] = (count + 1, seconds + (r.seconds or 0.0))
+        return dict(sorted(steps.items()))
+
+
+GRADED_CLASS_TIMES = _ClassTimes()
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -210,6 +231,8 @@ def pytest_terminal_summary(terminalreporter):
                 if f"::{test}[" in getattr(r, "nodeid", "") and r.when in ("call", "setup")
                 and (r.when == "call" or r.outcome != "passed")]
 
+    if GRADED_CLASS_TIMES:
+        write_class_times(terminalreporter)
     mistakes, alternatives = outcomes("test_mistake_loses_exactly_its_checks"), outcomes(
         "test_alternative_earns_full_marks")
     if not (mistakes or alternatives):
@@ -220,3 +243,21 @@ def pytest_terminal_summary(terminalreporter):
         passed = sum(r.outcome == "passed" for r in reports)
         terminalreporter.write_line(f"{what} corpus: {len(reports)} submissions graded, {passed} {good}"
                                     + ("" if passed == len(reports) else f", {len(reports) - passed} FAIL"))
+
+
+def write_class_times(terminalreporter):
+    """The shared class's grading time by step, printed and kept in
+    test-artifacts/graded-class.json."""
+    by_step = GRADED_CLASS_TIMES.by_step()
+    total = sum(seconds for _, seconds in by_step.values())
+    terminalreporter.section("shared class")
+    terminalreporter.write_line(f"{len(GRADED_CLASS_TIMES)} notebooks graded in {GRADED_CLASS_TIMES.wall:.0f} s "
+                                f"(worker time {total:.0f} s)")
+    for step, (count, seconds) in by_step.items():
+        terminalreporter.write_line(f"  {step:24} {count:3} notebooks {seconds:7.1f} s worker time")
+    artifacts = Path(os.environ.get("COURSE_ARTIFACTS") or REPO / "test-artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    rows = [{"step": r.step, "student": r.student, "seconds": round(r.seconds or 0.0, 1), "status": r.status}
+            for r in GRADED_CLASS_TIMES]
+    (artifacts / "graded-class.json").write_text(json.dumps(
+        {"wall_s": round(GRADED_CLASS_TIMES.wall, 1), "notebooks": rows}, indent=1) + "\n")

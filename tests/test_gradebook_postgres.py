@@ -92,3 +92,31 @@ def test_two_machines_grade_a_class_into_postgres(postgres, tmp_path):
     # Feedback lands with the machine that graded the student.
     pages = [p for root in roots for p in (root / "feedback").glob(f"*/{STEP}/*.html")]
     assert sorted(p.parts[-3] for p in pages) == ["pg-mistake", "pg-reference", "pg-untouched"]
+
+
+def test_feedback_on_submit_into_postgres(postgres, tmp_path, monkeypatch):
+    """The feedback-on-submit service (course/grader/autograde/) with the
+    gradebook in PostgreSQL: a round grades the latest submission of each
+    student into it, the student fetches the feedback, and a second round
+    grades nothing again."""
+    from course.grader import instructor
+    from course.grader.autograde.service import Service
+    from tests.conftest import copy_course
+    from tests.test_autograde import MISTAKE, MISTAKE_MESSAGE, fetched_feedback, hand_in
+
+    monkeypatch.setenv("COURSE_DB_URL", postgres.url)
+    monkeypatch.setenv("COURSE_EXCHANGE", str(tmp_path / "exchange"))
+    root = copy_course(tmp_path / "course", [STEP])
+    instructor.publish(root, [STEP])
+    service = Service(root, jobs=2, log=print)
+    hand_in(root, "svc-ada")  # replaced by her next submission before grading
+    hand_in(root, "svc-ada", MISTAKE["answers"])
+    hand_in(root, "svc-bob")
+    assert service.round() == 2
+    rows = classroom.gradebook_rows(postgres.url, STEP)
+    assert rows["svc-bob"][:2] == (7, 7) and rows["svc-ada"][:2] == (5, 7), rows
+    assert "svc-bob" not in classroom.gradebook_rows(f"sqlite:///{root / 'gradebook.db'}", STEP), "graded into SQLite"
+    [page] = fetched_feedback(root, "svc-ada").values()
+    assert MISTAKE_MESSAGE in page
+    assert service.round() == 0  # nothing graded twice
+    assert classroom.gradebook_rows(postgres.url, STEP)["svc-ada"][:2] == (5, 7)

@@ -130,7 +130,7 @@ def test_notebook_time_limit_keeps_the_points_of_what_ran(course):
     root = course
     # The first two exercises are answered, then the notebook stalls.
     classroom.submit(root, "stalls", STEP, with_answer(root, "describe", "import time\ntime.sleep(10**6)"))
-    limits = grade.Limits(cell_timeout=0, notebook_timeout=40)
+    limits = grade.Limits(cell_timeout=0, notebook_timeout=20)
     [result] = grade.grade(root, [STEP], jobs=1, limits=limits, progress=False)
     assert result.status == "limit" and TIME_LIMIT in result.message and "cells not run" in result.message, result
     cells = classroom.cell_scores(f"sqlite:///{root / 'gradebook.db'}", STEP, "stalls")
@@ -149,14 +149,14 @@ def test_a_worker_stuck_past_the_limit_is_killed_and_the_batch_goes_on(course):
     classroom.submit(root, "a-stuck", STEP, with_answer(root, "make-tensors", "import time\ntime.sleep(10**6)"))
     classroom.submit(root, "b-reference", STEP, classroom.reference(root, STEP))
     limits = grade.Limits(cell_timeout=0, notebook_timeout=0)
-    results = {r.student: r for r in grade.grade(root, [STEP], jobs=1, limits=limits, progress=False, kill_after=45)}
+    results = {r.student: r for r in grade.grade(root, [STEP], jobs=1, limits=limits, progress=False, kill_after=30)}
     summary = grade.format_summary(list(results.values()))
     assert results["a-stuck"].status == "killed" and results["a-stuck"].score == 0, summary
-    assert "took longer than 45 s" in results["a-stuck"].message
+    assert "took longer than 30 s" in results["a-stuck"].message
     assert results["b-reference"].status == "graded" and results["b-reference"].score == 7, summary
     rows = classroom.gradebook_rows(f"sqlite:///{root / 'gradebook.db'}", STEP)
     assert rows["a-stuck"] == (0, 7, 4)
-    assert "took longer than 45 s and was stopped" in feedback_text(root, "a-stuck")
+    assert "took longer than 30 s and was stopped" in feedback_text(root, "a-stuck")
     # No kernel of the killed worker is left behind (a kernel runs in its
     # submission's autograded folder).
     stuck = str(root / "autograded" / "a-stuck")

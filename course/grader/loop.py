@@ -44,13 +44,15 @@ def hand_out(root, submissions, workspace, steps, progress=False):
         instructor.collect(root, steps)
 
 
-def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None, progress=False):
+def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=None, progress=False,
+             on_result=None):
     """hand_out (above), then autograde and write feedback with
     the course's grading command (nbgrader autograde in `jobs` parallel
     workers). `submissions` = {student: {step: answer}}, where
     `answer(fetched_notebook)` returns the notebook the student hands in.
     progress: print each phase and its time, and grading's progress bar
-    and one line per graded notebook. Returns {step: {student: message}}
+    and one line per graded notebook. on_result: as grade() takes it, called
+    with each notebook's Result. Returns {step: {student: message}}
     for anything that failed to grade (empty when all graded)."""
     steps = steps or instructor.assignments(root)
     count = sum(len(notebooks) for notebooks in submissions.values())
@@ -60,7 +62,7 @@ def run_loop(root, submissions, workspace, steps=None, with_feedback=True, jobs=
                f"{jobs} at a time (nbgrader autograde{', generate_feedback' if with_feedback else ''})",
                progress):
         results = grade(root, steps, students=list(submissions), jobs=jobs, feedback=with_feedback,
-                        progress=progress)
+                        progress=progress, on_result=on_result)
     failures = {}
     for result in results:
         if result.failed:
