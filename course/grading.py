@@ -14,6 +14,7 @@ nbgrader's feedback.
 Under nbgrader autograde the test runs outside the student's kernel (see
 course/grader/judge/); by hand, `hidden_check` runs it in the kernel.
 """
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -88,6 +89,17 @@ def failure_message(report):
     return f"{exc_type.rsplit('.', 1)[-1]}: {message.strip()}"
 
 
+@contextlib.contextmanager
+def _without_pytest_environment():
+    """The grader's own PYTEST_ADDOPTS and PYTEST_PLUGINS (a test run's
+    `--durations`, `-x`, a plugin) are not the hidden checks' options."""
+    saved = {name: os.environ.pop(name) for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS") if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 def run_check(check_id, nb, root):
     """Run the hidden check `check_id` ("<step>::<test>") with `nb` as its
     fixture. Returns None when it passes, else the message a student may read."""
@@ -114,7 +126,7 @@ def run_check(check_id, nb, root):
         "-p", "no:threadexception",
         "-W", "ignore",
     ]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _without_pytest_environment():
         warnings.simplefilter("ignore")
         exit_code = pytest.main(args, plugins=[plugin])
 

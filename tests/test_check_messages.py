@@ -2,6 +2,7 @@
 value reaches the hidden checks as a `Remote`: their messages must name its
 own type (`course.grader.judge.type_name`), not "Remote". Checked here without a
 kernel: the checks get objects that look like the judge's Remotes."""
+import os
 import types
 
 import pytest
@@ -127,3 +128,13 @@ def test_mlp_check_reads_layers_in_chain_order_and_the_sigmoid(activation, says)
         return _MLP(activation=activation, **kwargs)
     message = run_check("13_mlp::test_mlp", types.SimpleNamespace(MLP=make), REPO)
     assert (message is None) if says is None else (message is not None and says in message), message
+
+
+def test_the_graders_pytest_options_do_not_reach_the_checks(monkeypatch):
+    """A test run's PYTEST_ADDOPTS (or a deployment's) is not an option of
+    the hidden checks' own pytest: the check runs, and says what it found."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--no-such-option")
+    check, variables, says = CASES[-1]
+    message = run_check(check, types.SimpleNamespace(**variables), REPO)
+    assert message is not None and says in message, message
+    assert os.environ["PYTEST_ADDOPTS"] == "--no-such-option"

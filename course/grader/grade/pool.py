@@ -17,10 +17,10 @@ from course.grader.grade.plan import (
     default_jobs, hard_limit, schedule, shard_of, submitted_students, threads_per_worker, worker_devices,
 )
 from course.grader.grade.submission import Result, grade_submission, progress_line
-from course.grader.sandbox import cgroups
+from course.grader.sandbox import cgroups, kernel_user
 
 
-def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results):
+def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results, user_checks):
     """A worker process: grade the tasks the parent sends, one at a time.
     It dies with the parent (a grading service killed with SIGKILL must not
     leave a worker writing into autograded/ while its successor grades)."""
@@ -37,6 +37,7 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
     os.environ["COURSE_GRADE_WORKER"] = str(index)
+    kernel_user.remember(user_checks)
     os.chdir(root)
     config = grading_config(root, limits)
     api = make_api(config)
@@ -78,8 +79,9 @@ class _Pool:
     """The parent's side of one grading run."""
 
     def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar, progress,
-                 on_result=None):
+                 on_result=None, user_checks=None):
         self.root, self.limits, self.feedback, self.log_dir = root, limits, feedback, log_dir
+        self.user_checks = user_checks or {}
         self.on_result = on_result
         self.threads, self.kill_after, self.bar, self.jobs = threads, kill_after, bar, jobs
         self.progress = progress
@@ -99,7 +101,8 @@ class _Pool:
         slot.process = self.context.Process(
             target=_worker, daemon=True,
             args=(slot.index, slot.device, self.threads, str(self.root), self.limits, self.feedback,
-                  str(self.log_dir / f"worker-{slot.index}.log"), slot.tasks, self.results_queue))
+                  str(self.log_dir / f"worker-{slot.index}.log"), slot.tasks, self.results_queue,
+                  self.user_checks))
         slot.process.start()
 
     def died(self, slot):
@@ -229,8 +232,11 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
     # On a terminal, a bar; elsewhere (a CI log) no bar, which would fill it with carriage returns.
     bar = tqdm(total=len(tasks), unit="nb", desc="grading", disable=None if progress else True,
                dynamic_ncols=True)
+    from course.grader.preprocessors.limited_execute import LimitedExecute
+
+    user_checks = kernel_user.findings(LimitedExecute(config=config).kernel_user)
     results = _Pool(root, tasks, jobs, worker_devices(jobs, gpus), threads_per_worker(jobs), limits,
-                    feedback, log_dir, kill_after, bar, progress, on_result).run()
+                    feedback, log_dir, kill_after, bar, progress, on_result, user_checks).run()
 
     ordered = [results[(t[0], t[1])] for t in sorted(tasks, key=lambda t: (t[0], t[1]))]
     if not keep_logs and not any(r.failed for r in ordered):

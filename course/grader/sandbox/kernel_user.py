@@ -7,9 +7,11 @@ configured; course/grader/sandbox/launcher.py makes the switch), and before that
 
 - `check(user)`: can that user run this Python, import the kernel, torch
   and the course package? (A Python built under /root, a course package in
-  a private folder, and the user cannot even start.) Asked once per
-  process, in a throwaway kernel-like process, which also tries to open the
-  grader's test-set files: `exposed(user)` lists those it could read.
+  a private folder, and the user cannot even start.) Asked in a throwaway
+  kernel-like process (seconds: it imports torch), which also tries to open
+  the grader's test-set files: `exposed(user)` lists those it could read.
+  The answer is kept for CHECK_KEEPS seconds; a grading run asks it once
+  and hands it to its workers (`findings`, `remember`).
 - `close_course(root)`: the course's private parts (tests/, source/,
   submitted/, autograded/, feedback/, the gradebook) lose every permission
   of "others"; the course package stays readable.
@@ -30,6 +32,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from course.grader.sandbox.launcher import python_folders, user_ids
@@ -60,7 +63,9 @@ print("ok")
 # do what the check of `nobody` found, and no more.
 OWN_UIDS = 2_000_000_000
 
-_checked = {}
+CHECK_KEEPS = 600  # seconds: a fix of the permissions shows in the next run after that
+
+_checked = {}  # user: (works, why, when)
 _exposed = {}
 
 
@@ -70,13 +75,14 @@ class KernelUserError(RuntimeError):
 
 def check(user):
     """(True, "") if `user` can run a grading kernel with this Python, else
-    (False, why). Remembered for the life of the process."""
-    if user not in _checked:
+    (False, why). Remembered for CHECK_KEEPS seconds."""
+    if user not in _checked or time.monotonic() - _checked[user][2] > CHECK_KEEPS:
+        _checked.pop(user, None)
         try:
             user_ids(user)
         except KeyError:
-            _checked[user] = (False, f"there is no user {user!r} on this machine")
-            return _checked[user]
+            _checked[user] = (False, f"there is no user {user!r} on this machine", time.monotonic())
+            return _checked[user][:2]
         home = kernel_home(user, lend_data=False)
         hide = [arg for folder in hidden_folders(home) for arg in ("--hide", str(folder))]
         try:
@@ -92,13 +98,31 @@ def check(user):
         _exposed[user] = [line.split(" ", 1)[1] for line in probe.stdout.splitlines()
                           if line.startswith("exposed ")]
         if probe.returncode == 0 and probe.stdout.strip().endswith("ok"):
-            _checked[user] = (True, "")
+            _checked[user] = (True, "", time.monotonic())
         else:
             lines = (probe.stderr or probe.stdout).strip().splitlines() or [f"exit {probe.returncode}"]
             _checked[user] = (False, f"{user} cannot run {sys.executable} with the course's packages "
                                      f"({lines[-1]}). Install the course's Python where every "
-                                     "user can read it (deploy/GRADING.md)")
-    return _checked[user]
+                                     "user can read it (deploy/GRADING.md)", time.monotonic())
+    return _checked[user][:2]
+
+
+def findings(setting):
+    """check()'s answer for the user that `setting` (LimitedExecute.kernel_user)
+    names, found here (or remembered), for `remember` in the grading
+    workers: one probe per run, not one per worker."""
+    user = DEFAULT_USER if (setting or "").strip().lower() == "auto" else (setting or "").strip()
+    if os.geteuid() != 0 or user.lower() in ("", "none"):
+        return {}
+    check(user)
+    return {user: (_checked[user][:2], _exposed.get(user, []))}
+
+
+def remember(found):
+    """Take check()'s answers that `findings` gave in the grading parent."""
+    for user, ((works, why), exposed_files) in found.items():
+        _checked[user] = (works, why, time.monotonic())
+        _exposed[user] = exposed_files
 
 
 def _test_files():
