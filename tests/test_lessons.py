@@ -4,6 +4,7 @@ and no idea is introduced twice; each of steps 01-11 links to PyTorch's own
 documentation; and the numbers the markdown states are the numbers the
 notebooks compute."""
 import re
+import warnings
 
 import nbformat
 import pytest
@@ -186,3 +187,24 @@ def test_prepare_shows_warnings_on_stdout_not_stderr(capsys):
     assert "UserWarning: Using a target size (torch.Size([3]))" in out
     assert "old API" not in out + err  # deprecation notices are about libraries, not the student's code
     assert err == ""
+
+
+@pytest.mark.unit
+def test_prepare_counts_each_optimizers_steps():
+    """steps_taken(optimizer): what step 07's checks read to tell tensors moved
+    by the optimizer from tensors moved by hand. prepare() run again (the
+    first cell re-run) does not count twice."""
+    import torch
+    from course.notebook import prepare, steps_taken
+
+    with warnings.catch_warnings():
+        prepare(seed=0)
+        prepare(seed=0)
+    w = torch.zeros(2, requires_grad=True)
+    used, idle = torch.optim.SGD([w], lr=0.1), torch.optim.Adam([w])
+    for _ in range(3):
+        w.grad = torch.ones(2)
+        used.step()
+    with torch.no_grad():
+        w -= 0.1  # by hand: no step of either
+    assert (steps_taken(used), steps_taken(idle)) == (3, 0)

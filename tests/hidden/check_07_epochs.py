@@ -8,7 +8,7 @@ import torch.nn as nn
 import torch.optim as optim
 
 from course.grader.judge import is_instance, run_beside, the_object, type_name
-from course.grader.in_kernel.probes import held_ids, value_and_slopes
+from course.grader.in_kernel.probes import held_ids, steps_of, value_and_slopes
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -157,6 +157,10 @@ def test_training(nb):
     assert abs(reached - 15) < 1e-3, (
         f"var_1 * var_2 should end within 0.001 of 15, found {reached:.4f}. Check that each step clears the "
         "old gradients (my_sgd.zero_grad()), uses loss_fn on a fresh var_1 * var_2, and that you take enough steps"
+    )
+    assert run_beside(the_object(nb, "my_sgd"), steps_of) > 0, (
+        "my_sgd took no step, yet var_1 and var_2 moved: change them only through my_sgd.step(), "
+        "not with an update of your own"
     )
     assert _on_the_path_of(optimizer, var_1.item(), var_2.item()), (
         f"var_1 and var_2 ({var_1.item():.4f}, {var_2.item():.4f}) are not where steps of my_sgd take them from "

@@ -104,6 +104,22 @@ MISTAKES = {
         )},
         "fails": {"check-training": "change them only through my_sgd.step()"},
     },
+    # SGD's own arithmetic, typed out by hand: the same numbers, but my_sgd
+    # never steps, which the exercise asks for.
+    "hand-made-step": {
+        "lesson": True,
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=3e-3)\n"
+            "for step in range(100):\n"
+            "    my_sgd.zero_grad()\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    with torch.no_grad():\n"
+            "        var_1 -= 3e-3 * var_1.grad\n"
+            "        var_2 -= 3e-3 * var_2.grad"
+        )},
+        "fails": {"check-training": "only through my_sgd.step()"},
+    },
     # The last loss returned instead of the history of all of them.
     "returns-last-loss": {
         "lesson": True,

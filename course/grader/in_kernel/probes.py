@@ -48,6 +48,12 @@ def held_ids(optimizer, *tensors):
     return _held(optimizer), identities(*tensors)
 
 
+def steps_of(optimizer):
+    """How many steps the notebook's optimizer took (course.notebook.prepare
+    counts them on the optimizer, as steps_taken)."""
+    return getattr(optimizer, "steps_taken", 0)
+
+
 def _copied(value):
     """value with its tensors cloned (a tensor, or a tuple or list of them), so
     that a later call cannot change it in place (a `.grad` does)."""
