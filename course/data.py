@@ -514,6 +514,29 @@ def _training_files():
 _training_files_memo = {}
 
 
+def training_view():
+    """(key, {path in a training-only root: the file here}) for this data
+    root, found once per process: finding it loads every training split
+    (seconds, torchvision imported). A grading run finds it in its parent
+    and hands it to its workers (remember_training_view)."""
+    key = (str(data_root()), str(work_dir()))
+    if key not in _training_files_memo:
+        global _lending
+        _lending = True
+        try:
+            _training_files_memo[key] = _training_files()
+        finally:
+            _lending = False
+    return key, _training_files_memo[key]
+
+
+def remember_training_view(found):
+    """Take what training_view() found in the grading parent."""
+    if found:
+        key, files = found
+        _training_files_memo[key] = files
+
+
 def training_only(dest):
     """Make `dest` a data root holding the training split ("train" and
     "val") of every dataset this data root has, ready to load, and no test
@@ -521,17 +544,9 @@ def training_only(dest):
     the test labels stay with the grader. Files are hard links where the
     file system allows (instant, no space), else copies; every file is
     readable by everyone. Returns `dest`."""
-    key = (str(data_root()), str(work_dir()))
-    if key not in _training_files_memo:  # once per process: each grading kernel asks
-        global _lending
-        _lending = True
-        try:
-            _training_files_memo[key] = _training_files()
-        finally:
-            _lending = False
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    for relative, source in _training_files_memo[key].items():
+    for relative, source in training_view()[1].items():
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         source = source.resolve()

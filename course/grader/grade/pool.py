@@ -17,10 +17,11 @@ from course.grader.grade.plan import (
     default_jobs, hard_limit, schedule, shard_of, submitted_students, threads_per_worker, worker_devices,
 )
 from course.grader.grade.submission import Result, grade_submission, progress_line
+from course import data, find_course_root
 from course.grader.sandbox import cgroups, kernel_user
 
 
-def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results, user_checks):
+def _worker(index, device, threads, root, limits, feedback, log_path, tasks, results, found):
     """A worker process: grade the tasks the parent sends, one at a time.
     It dies with the parent (a grading service killed with SIGKILL must not
     leave a worker writing into autograded/ while its successor grades)."""
@@ -37,7 +38,9 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
     os.environ["COURSE_GRADE_WORKER"] = str(index)
+    user_checks, training_view = found
     kernel_user.remember(user_checks)
+    data.remember_training_view(training_view)
     os.chdir(root)
     config = grading_config(root, limits)
     api = make_api(config)
@@ -56,6 +59,23 @@ def _worker(index, device, threads, root, limits, feedback, log_path, tasks, res
             result = Result(step, student, status="failed", message=f"{type(e).__name__}: {e}")
         result.worker, result.device = index, device
         results.put((index, task, asdict(result)))
+
+
+def _training_view(root):
+    """data.training_view() as the workers, who work in `root`, will find
+    it, or None (they find it themselves, and say what is wrong): found
+    here only where it cannot depend on the working folder (an absolute
+    COURSE_DATA_DIR, or this process working in `root`)."""
+    try:
+        here = find_course_root() == Path(root)
+    except FileNotFoundError:
+        here = False
+    if not (here or os.path.isabs(os.environ.get(data.ENV, ""))):
+        return None
+    try:
+        return data.training_view()
+    except Exception:
+        return None
 
 
 def reclaim(pid):
@@ -79,9 +99,9 @@ class _Pool:
     """The parent's side of one grading run."""
 
     def __init__(self, root, tasks, jobs, devices, threads, limits, feedback, log_dir, kill_after, bar, progress,
-                 on_result=None, user_checks=None):
+                 on_result=None, found=({}, None)):
         self.root, self.limits, self.feedback, self.log_dir = root, limits, feedback, log_dir
-        self.user_checks = user_checks or {}
+        self.found = found
         self.on_result = on_result
         self.threads, self.kill_after, self.bar, self.jobs = threads, kill_after, bar, jobs
         self.progress = progress
@@ -102,7 +122,7 @@ class _Pool:
             target=_worker, daemon=True,
             args=(slot.index, slot.device, self.threads, str(self.root), self.limits, self.feedback,
                   str(self.log_dir / f"worker-{slot.index}.log"), slot.tasks, self.results_queue,
-                  self.user_checks))
+                  self.found))
         slot.process.start()
 
     def died(self, slot):
@@ -234,9 +254,11 @@ def grade(root, steps, students=None, jobs=None, shard=None, limits=None, feedba
                dynamic_ncols=True)
     from course.grader.preprocessors.limited_execute import LimitedExecute
 
-    user_checks = kernel_user.findings(LimitedExecute(config=config).kernel_user)
+    # Found once here, not once per worker: the kernel user's check and the
+    # files of the kernels' training-only data root (seconds each).
+    found = (kernel_user.findings(LimitedExecute(config=config).kernel_user), _training_view(root))
     results = _Pool(root, tasks, jobs, worker_devices(jobs, gpus), threads_per_worker(jobs), limits,
-                    feedback, log_dir, kill_after, bar, progress, on_result, user_checks).run()
+                    feedback, log_dir, kill_after, bar, progress, on_result, found).run()
 
     ordered = [results[(t[0], t[1])] for t in sorted(tasks, key=lambda t: (t[0], t[1]))]
     if not keep_logs and not any(r.failed for r in ordered):
