@@ -517,9 +517,10 @@ _training_files_memo = {}
 def training_view():
     """(key, {path in a training-only root: the file here}) for this data
     root, found once per process: finding it loads every training split
-    (seconds, torchvision imported). A grading run finds it in its parent
-    and hands it to its workers (remember_training_view)."""
-    key = (str(data_root()), str(work_dir()))
+    (seconds, torchvision imported), and again when a dataset is added or
+    extracted. A grading run finds it in its parent and hands it to its
+    workers (remember_training_view)."""
+    key = (str(data_root()), str(work_dir()), _folders_changed_at(data_root(), work_dir()))
     if key not in _training_files_memo:
         global _lending
         _lending = True
@@ -528,6 +529,19 @@ def training_view():
         finally:
             _lending = False
     return key, _training_files_memo[key]
+
+
+def _folders_changed_at(*roots):
+    """When the roots and the folders two levels under them last changed:
+    a dataset added, extracted or decoded changes one of them."""
+    stamps = []
+    for root in dict.fromkeys(Path(r) for r in roots):
+        for folder in [root, *root.glob("*/"), *root.glob("*/*/")]:
+            try:
+                stamps.append((str(folder), folder.stat().st_mtime_ns))
+            except OSError:
+                pass
+    return tuple(stamps)
 
 
 def remember_training_view(found):
