@@ -245,6 +245,25 @@ def pytest_terminal_summary(terminalreporter):
                                     + ("" if passed == len(reports) else f", {len(reports) - passed} FAIL"))
 
 
+def artifacts_root():
+    """Where tests keep what a person reads after a run (screenshots, logs,
+    timings): $COURSE_ARTIFACTS, default test-artifacts/ (never committed)."""
+    default = REPO / "test-artifacts"
+    root = Path(os.environ.get("COURSE_ARTIFACTS") or default)
+    root.mkdir(parents=True, exist_ok=True)
+    if root == default:
+        (root / ".gitignore").write_text("# Screenshots and logs of test runs: never committed\n*\n")
+    return root
+
+
+def fresh_artifacts(name):
+    """artifacts_root()/name, emptied: one test module's artifacts."""
+    folder = artifacts_root() / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def write_class_times(terminalreporter):
     """The shared class's grading time by step, printed and kept in
     test-artifacts/graded-class.json."""
@@ -255,8 +274,7 @@ def write_class_times(terminalreporter):
                                 f"(worker time {total:.0f} s)")
     for step, (count, seconds) in by_step.items():
         terminalreporter.write_line(f"  {step:24} {count:3} notebooks {seconds:7.1f} s worker time")
-    artifacts = Path(os.environ.get("COURSE_ARTIFACTS") or REPO / "test-artifacts")
-    artifacts.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_root()
     rows = [{"step": r.step, "student": r.student, "seconds": round(r.seconds or 0.0, 1), "status": r.status}
             for r in GRADED_CLASS_TIMES]
     (artifacts / "graded-class.json").write_text(json.dumps(

@@ -23,6 +23,7 @@ from course.grader.autograde import exchange, settings
 from course.grader.autograde.journal import Journal, journal_path
 from course.grader.autograde.service import Service
 from tests.conftest import REPO, copy_course
+from tests.hub_service import fake_hub_users, fetch_as
 from tests.mistakes import all_mistakes
 
 STEP = "01_tensors"
@@ -315,48 +316,15 @@ def test_the_hub_can_leave_the_service_out(tmp_path, monkeypatch):
 
 def fetch_queue(journal, root, cookies):
     """[(status, body)] of the queue page for each cookie (who the hub says is logged in)."""
-    import asyncio
-    import socket
-
-    from tornado.httpclient import AsyncHTTPClient
-
     from course.grader.autograde import page
 
-    async def run():
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = page.make_app(journal, root, "/services/autograde/").listen(port, "127.0.0.1")
-        results = []
-        for who in cookies:
-            response = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/services/autograde/",
-                                                     headers={"Cookie": f"who={who}"}, raise_error=False,
-                                                     follow_redirects=False)
-            results.append((response.code, response.body.decode()))
-        server.stop()
-        return results
-
-    return asyncio.run(run())
+    prefix = "/services/autograde/"
+    return fetch_as(page.make_app(journal, root, prefix), prefix, [(who, "") for who in cookies])
 
 
 @pytest.mark.unit
-def test_the_queue_page_is_for_instructors_only(tmp_path, monkeypatch, request):
-    from jupyterhub.services.auth import HubOAuth
-
-    known = {
-        "prof": {"kind": "user", "name": "prof", "groups": ["instructors"], "scopes": [QUEUE_SCOPE]},
-        "ada": {"kind": "user", "name": "ada", "groups": ["students"], "scopes": []},
-        "bob": {"kind": "user", "name": "bob", "groups": ["students"], "scopes": [QUEUE_SCOPE]},  # widened by mistake
-    }
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "test-token")
-    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
-    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/autograde/")
-    monkeypatch.setenv("JUPYTERHUB_OAUTH_ACCESS_SCOPES", f'["{QUEUE_SCOPE}"]')
-    monkeypatch.setattr(HubOAuth, "get_user", lambda self, handler, sync=True: known.get(handler.get_cookie("who")))
-    # HubOAuth is one per process (a service's): the class report's test
-    # must not inherit this one's, nor this one the report's.
-    HubOAuth.clear_instance()
-    request.addfinalizer(HubOAuth.clear_instance)
+def test_the_queue_page_is_for_instructors_only(tmp_path, monkeypatch):
+    fake_hub_users(monkeypatch, "/services/autograde/", QUEUE_SCOPE)
     journal = Journal(tmp_path / "autograde" / "journal.sqlite")
     journal.add("ada+01+t+r", "ada", "01_tensors", "2026-12-02T04:00:00")
     journal.add("bob+01+t+r", "bob", "01_tensors", "2026-12-02T04:00:01")

@@ -11,9 +11,7 @@ $COURSE_ARTIFACTS/hub-autograde/timings.json, with screenshots. Same needs
 as tests/test_hub_e2e.py (root, chromium, chromium-driver, npm).
 """
 import json
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import nbformat
 import pytest
 
 from course.grader import instructor
-from tests.conftest import REPO
+from tests.conftest import REPO, fresh_artifacts
 from tests.mistakes import all_mistakes
 from tests.test_hub_e2e import (INSTRUCTOR, STEP, STUDENT, browsers, hub, max_points,  # noqa: F401
                                 pytestmark, solutions)
@@ -32,11 +30,7 @@ MESSAGE = MISTAKE["fails"]["check-tensors"]
 
 @pytest.fixture(scope="module")
 def artifacts():
-    root = Path(os.environ.get("COURSE_ARTIFACTS") or REPO / "test-artifacts")
-    folder = root / "hub-autograde"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
+    return fresh_artifacts("hub-autograde")
 
 
 def grade_ids():

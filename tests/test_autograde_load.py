@@ -21,6 +21,7 @@ import pytest
 from course.grader import instructor
 from course.grader.autograde import exchange
 from course.grader.autograde.journal import Journal, journal_path
+from tests.conftest import artifacts_root
 from tests.test_autograde import (MISTAKE, MISTAKE_MESSAGE, STEP, course, fetched_feedback, hand_in,  # noqa: F401
                                   run_service, states, wait_for)
 
@@ -65,9 +66,7 @@ def test_twenty_students_at_once(course, tmp_path):  # noqa: F811
     }
     print("\n" + json.dumps(figures))
     # Kept where CI keeps the hub's timings: a passing test's print is not shown.
-    artifacts = Path(os.environ.get("COURSE_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
-    artifacts.mkdir(parents=True, exist_ok=True)
-    (artifacts / "autograde-load.json").write_text(json.dumps(figures, indent=2))
+    (artifacts_root() / "autograde-load.json").write_text(json.dumps(figures, indent=2))
     for name in handed_in:
         history = [e[2] for e in journal.events(name)]
         assert history == ["waiting", "grading", "done"], (name, history)  # graded exactly once

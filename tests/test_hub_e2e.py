@@ -38,7 +38,7 @@ from nbgrader.utils import is_solution
 import pytest
 
 from course.grader import instructor
-from tests.conftest import REPO, selected_steps
+from tests.conftest import REPO, fresh_artifacts, selected_steps
 
 STEP = "01_tensors"
 # Names of this run's system users: two runs at once must not share them.
@@ -84,14 +84,7 @@ def demo(*args, check=True):
 
 @pytest.fixture(scope="module")
 def artifacts():
-    default = REPO / "test-artifacts"
-    root = Path(os.environ.get("COURSE_ARTIFACTS") or default)
-    folder = root / "hub-e2e"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    if root == default:
-        (root / ".gitignore").write_text("# Screenshots and logs of test runs: never committed\n*\n")
-    return folder
+    return fresh_artifacts("hub-e2e")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ the service (running as the instructor) notices and regenerates the report.
 Screenshots: $COURSE_ARTIFACTS/hub-report/ (default test-artifacts/hub-report/).
 Same needs as tests/test_hub_e2e.py (root, chromium, chromium-driver, npm).
 """
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ import nbformat
 import pytest
 
 from course.grader import instructor
-from tests.conftest import REPO
+from tests.conftest import REPO, fresh_artifacts
 from tests.mistakes import all_mistakes
 from tests.test_hub_e2e import (INSTRUCTOR, OTHER_STUDENT, STEP, STUDENT, as_user, browsers,  # noqa: F401
                                 hub, pytestmark)
@@ -28,11 +27,7 @@ MISTAKE = all_mistakes()[STEP]["integer-tensors"]
 
 @pytest.fixture(scope="module")
 def artifacts():
-    root = Path(os.environ.get("COURSE_ARTIFACTS") or REPO / "test-artifacts")
-    folder = root / "hub-report"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
+    return fresh_artifacts("hub-report")
 
 
 def hand_in_and_grade(hub):

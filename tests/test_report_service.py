@@ -2,14 +2,13 @@
 service in deploy/jupyterhub/jupyterhub_config.py), without a hub: the
 service is configured for instructors only, its page answers 403 to anyone
 outside the instructors group, and it regenerates after grading."""
-import asyncio
 import os
-import socket
 import time
 
 import pytest
 
 from course.grader.report import service
+from tests.hub_service import fake_hub_users, fetch_as
 from tests.test_hub_config import config, hub  # noqa: F401 (fixtures: the hub's config, loaded)
 
 SCOPE = f"access:services!service={service.SERVICE}"
@@ -43,30 +42,9 @@ def test_who_is_an_instructor(model, allowed):
     assert service.is_instructor(model) is allowed
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def users(monkeypatch):
-    """Who the hub says is logging in, by the test's cookie: HubOAuth's own
-    handler code runs, with only the call to the hub replaced."""
-    from jupyterhub.services.auth import HubOAuth
-
-    known = {
-        "prof": {"kind": "user", "name": "prof", "groups": ["instructors"], "scopes": [SCOPE]},
-        "ada": {"kind": "user", "name": "ada", "groups": ["students"], "scopes": []},
-        # A student the service's role was widened to by mistake.
-        "bob": {"kind": "user", "name": "bob", "groups": ["students"], "scopes": [SCOPE]},
-    }
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "test-token")
-    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
-    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/class-report/")
-    monkeypatch.setenv("JUPYTERHUB_OAUTH_ACCESS_SCOPES", f'["{SCOPE}"]')
-    monkeypatch.setattr(HubOAuth, "get_user", lambda self, handler, sync=True: known.get(handler.get_cookie("who")))
-    return known
+    return fake_hub_users(monkeypatch, "/services/class-report/", SCOPE)
 
 
 class FakeReports(service.Reports):
@@ -84,23 +62,8 @@ class FakeReports(service.Reports):
 
 
 def fetch_all(reports, requests):
-    """[(status, body)] for each (cookie, path), from the service's app on a free port."""
-    from tornado.httpclient import AsyncHTTPClient
-
-    async def run():
-        port = free_port()
-        server = service.make_app(reports, "/services/class-report/").listen(port, "127.0.0.1")
-        client = AsyncHTTPClient()
-        results = []
-        for who, path in requests:
-            response = await client.fetch(f"http://127.0.0.1:{port}/services/class-report/{path}",
-                                          headers={"Cookie": f"who={who}"}, raise_error=False,
-                                          follow_redirects=False)
-            results.append((response.code, response.body.decode()))
-        server.stop()
-        return results
-
-    return asyncio.run(run())
+    """[(status, body)] for each (cookie, path), from the service's app."""
+    return fetch_as(service.make_app(reports, "/services/class-report/"), "/services/class-report/", requests)
 
 
 @pytest.mark.unit
