@@ -26,4 +26,24 @@ ALTERNATIVES = {
                         "def plus_five_inplace(t):\n    t.add_(5)\n    return t"),
         },
     },
+    "numpy-and-transpose": {
+        "style": "the tensors from NumPy arrays and torch.stack; slices through the transpose and chained indexing; "
+                 "describe unpacks the shape; plus_five_inplace with copy_",
+        "answers": {
+            "make-tensors": ("import numpy as np\n\n"
+                             "x1 = torch.from_numpy(np.array([1, 2, 3, 4], dtype=np.float32))\n"
+                             "x2 = torch.stack([torch.arange(5.0, 9.0), torch.arange(9.0, 13.0)])\n"
+                             "x3 = torch.from_numpy(np.arange(1, 17, dtype=np.float32).reshape(2, 2, 4))\n"
+                             "print(x1, x2, x3, sep=\"\\n\")"),
+            "slices": ("first_row = x2[0, ...]\n"
+                       "third_column = x2.T[2]\n"
+                       "first_entries = x3[:, 0][:, 0]\n"
+                       "print(first_row, third_column, first_entries)"),
+            "describe": ("def describe(t):\n"
+                         "    shape = tuple(int(size) for size in t.shape)\n"
+                         "    return (shape, t.dtype, f\"{t.device.type}\")"),
+            "inplace": ("def plus_five(t):\n    return 5 + t\n\n\n"
+                        "def plus_five_inplace(t):\n    t.copy_(t + 5)\n    return t"),
+        },
+    },
 }

@@ -19,4 +19,15 @@ ALTERNATIVES = {
                                "product = var_1 * var_2"),
         },
     },
+    "identity-module-and-methods": {
+        "style": "x1 from torch.arange; the model is nn.Identity(); the scalars made in one tuple assignment; "
+                 "the product with the mul method",
+        "answers": {
+            "make-input": "x1 = torch.arange(1.0, 5.0).requires_grad_(True)\nprint(x1)",
+            "model": "from torch import nn\n\nmodel = nn.Identity()\ny = model(x1)\nprint(y)",
+            "make-variables": ("var_1, var_2 = torch.tensor(3.0, requires_grad=True), torch.tensor(4.0, requires_grad=True)\n"
+                               "product = var_1.mul(var_2)\n"
+                               "print(var_1, var_2, product)"),
+        },
+    },
 }

@@ -24,4 +24,21 @@ ALTERNATIVES = {
                         "by_hand_y = linear_by_hand(linear_layer1, x1)"),
         },
     },
+    "batch-of-one-and-vector": {
+        "style": "x1 run as a batch of one row and flattened back; the count from parameters_to_vector; "
+                 "the bias added first, in two lines",
+        "answers": {
+            "layer": ("linear_layer1 = nn.Linear(4, 1)\n"
+                      "predicted_y = linear_layer1(x1.view(1, -1)).view(-1)\n"
+                      "print(predicted_y)"),
+            "count": ("from torch.nn.utils import parameters_to_vector\n\n"
+                      "n_parameters = parameters_to_vector(linear_layer1.parameters()).numel()\n"
+                      "print(n_parameters)"),
+            "by-hand": ("def linear_by_hand(layer, x):\n"
+                        "    out = layer.bias + layer.weight @ x\n"
+                        "    return out\n\n\n"
+                        "by_hand_y = linear_by_hand(linear_layer1, x1)\n"
+                        "print(\"by hand:\", by_hand_y, \"layer:\", predicted_y)"),
+        },
+    },
 }

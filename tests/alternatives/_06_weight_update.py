@@ -19,4 +19,17 @@ ALTERNATIVES = {
                             "        p.copy_(p - lr * p.grad)"),
         },
     },
+    "add-alpha-and-explicit-list": {
+        "style": "p.add_(p.grad, alpha=-lr); the optimizer over an explicit list [weight, bias] with lr positional; "
+                 "manual_step before optimizer.step()",
+        "answers": {
+            "manual-step": ("def manual_step(model, lr):\n"
+                            "    with torch.no_grad():\n"
+                            "        for p in list(model.parameters()):\n"
+                            "            p.add_(p.grad, alpha=-lr)\n"
+                            "    return None"),
+            "make-optimizer": "optimizer = optim.SGD([linear_layer1.weight, linear_layer1.bias], 0.1)\nprint(optimizer)",
+            "step-both": "manual_step(by_hand, 0.1)\noptimizer.step()",
+        },
+    },
 }

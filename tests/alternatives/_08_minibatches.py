@@ -38,4 +38,29 @@ ALTERNATIVES = {
                               "    return losses"),
         },
     },
+    "astype-and-helper": {
+        "style": "the columns cut apart first and converted with astype and unsqueeze; the loader's arguments "
+                 "positional; one update in a helper of its own, the history grown by a list comprehension",
+        "answers": {
+            "make-data": ("features, targets = table[:, :4], table[:, 4]\n"
+                          "x = torch.from_numpy(features.astype(np.float32))\n"
+                          "y = torch.from_numpy(targets).float().unsqueeze(1)\n"
+                          "print(x.dtype, tuple(x.shape), y.dtype, tuple(y.shape))"),
+            "make-loader": "dataset = TensorDataset(x, y)\nloader = DataLoader(dataset, 2, True)\nprint(len(loader), \"batches\")",
+            "train-batches": ("def train_batches(layer, loader, epochs, lr):\n"
+                              "    optimizer = optim.SGD(layer.parameters(), lr)\n"
+                              "    loss_fn = nn.MSELoss()\n\n"
+                              "    def update(xb, yb):\n"
+                              "        optimizer.zero_grad()\n"
+                              "        prediction = layer(xb)\n"
+                              "        loss = loss_fn(prediction, yb)\n"
+                              "        loss.backward()\n"
+                              "        optimizer.step()\n"
+                              "        return loss.item()\n\n"
+                              "    history = []\n"
+                              "    for _ in range(epochs):\n"
+                              "        history += [update(xb, yb) for xb, yb in loader]\n"
+                              "    return history"),
+        },
+    },
 }

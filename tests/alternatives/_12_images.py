@@ -21,4 +21,16 @@ ALTERNATIVES = {
             "to-vectors": "def to_vectors(images):\n    n = len(images)\n    return torch.reshape(images, (n, -1))",
         },
     },
+    "imported-names-and-loop": {
+        "style": "the transforms imported by name, Normalize with mean= and std= tuples; both loaders made in one "
+                 "loop over (dataset, batch size, shuffle) triples; torch.flatten(images, start_dim=1)",
+        "answers": {
+            "transform": ("from torchvision.transforms import Compose, Normalize, ToTensor\n\n"
+                          "transform = Compose([ToTensor(), Normalize(mean=(0.5,), std=(0.5,))])\n"
+                          "print(transform)"),
+            "loaders": ("train_loader, val_loader = [DataLoader(dataset, batch_size=size, shuffle=shuffle)\n"
+                        "                            for dataset, size, shuffle in ((train_set, 64, True), (val_set, 1000, False))]"),
+            "to-vectors": "def to_vectors(images):\n    return torch.flatten(images, start_dim=1)",
+        },
+    },
 }

@@ -35,4 +35,25 @@ ALTERNATIVES = {
                                  "    return sum(math.prod(p.shape) for p in model.parameters())"),
         },
     },
+    "size-from-a-dummy-pass": {
+        "style": "fc1's input size measured by a dummy forward pass in __init__; sigmoids as tensor methods; "
+                 "MaxPool2d with keywords; the count with map(torch.numel, ...)",
+        "answers": {
+            "poolnet": ("class PoolNet(nn.Module):\n"
+                        "    def __init__(self):\n"
+                        "        super().__init__()\n"
+                        "        self.conv1 = nn.Conv2d(3, 6, 5)\n"
+                        "        self.pool = nn.MaxPool2d(kernel_size=2, stride=2)\n"
+                        "        with torch.no_grad():\n"
+                        "            flat = self.pool(self.conv1(torch.zeros(1, 3, 32, 32))).flatten(1).shape[1]\n"
+                        "        self.fc1 = nn.Linear(flat, 120)\n"
+                        "        self.fc2 = nn.Linear(120, 10)\n\n"
+                        "    def forward(self, x):\n"
+                        "        x = self.pool(self.conv1(x).sigmoid())\n"
+                        "        x = x.flatten(1)\n"
+                        "        x = self.fc1(x).sigmoid()\n"
+                        "        return self.fc2(x)"),
+            "count-parameters": "def count_parameters(model):\n    return sum(map(torch.numel, model.parameters()))",
+        },
+    },
 }

@@ -76,4 +76,57 @@ ALTERNATIVES = {
                              "model.load_state_dict(best_state)"),
         },
     },
+    "block-class-and-while": {
+        "style": "the two transforms sharing a list of their last two steps; a ConvBlock module of their own; "
+                 "OneCycleLR given epochs and steps_per_epoch; evaluate from per-batch counts; a while loop "
+                 "over the epochs keeping the best epoch's number",
+        "answers": {
+            "transforms": ("to_tensor_and_normalize = [transforms.ToTensor(), transforms.Normalize(mean, std)]\n"
+                           "train_transform = transforms.Compose([transforms.RandomCrop(32, padding=4),\n"
+                           "                                      transforms.RandomHorizontalFlip()] + to_tensor_and_normalize)\n"
+                           "val_transform = transforms.Compose(to_tensor_and_normalize)"),
+            "cifarnet": ("class ConvBlock(nn.Module):\n"
+                         "    \"\"\"conv 3x3 (no bias), batch norm, ReLU, then halve the size\"\"\"\n"
+                         "    def __init__(self, c_in, c_out):\n"
+                         "        super().__init__()\n"
+                         "        self.conv = nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=False)\n"
+                         "        self.bn = nn.BatchNorm2d(c_out)\n\n"
+                         "    def forward(self, x):\n"
+                         "        return F.max_pool2d(torch.relu(self.bn(self.conv(x))), 2)\n\n\n"
+                         "class CIFARNet(nn.Module):\n"
+                         "    def __init__(self):\n"
+                         "        super().__init__()\n"
+                         "        self.block1 = ConvBlock(3, 32)\n"
+                         "        self.block2 = ConvBlock(32, 64)\n"
+                         "        self.block3 = ConvBlock(64, 128)\n"
+                         "        self.fc = nn.Linear(2048, 10)\n\n"
+                         "    def forward(self, x):\n"
+                         "        x = self.block3(self.block2(self.block1(x)))\n"
+                         "        return self.fc(x.flatten(1))"),
+            "training-setup": ("model = CIFARNet()\n"
+                               "model.to(device)\n"
+                               "optimizer = torch.optim.AdamW(params=model.parameters(), lr=plan.lr, weight_decay=plan.weight_decay)\n"
+                               "scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=plan.lr, epochs=plan.epochs,\n"
+                               "                                                steps_per_epoch=len(train_batches))\n"
+                               "loss_fn = nn.CrossEntropyLoss(label_smoothing=plan.label_smoothing)"),
+            "evaluate": ("def evaluate(model, batches):\n"
+                         "    model.eval()\n"
+                         "    with torch.no_grad():\n"
+                         "        counts = [((model(x).argmax(1) == y).sum().item(), y.numel()) for x, y in batches]\n"
+                         "    return sum(right for right, _ in counts) / sum(n for _, n in counts)"),
+            "training-run": ("loss_history, val_history = [], []\n"
+                             "best_epoch = None\n"
+                             "epoch = 0\n"
+                             "while epoch < plan.epochs:\n"
+                             "    loss_history.extend(train_one_epoch(model, train_batches, optimizer, scheduler, loss_fn))\n"
+                             "    val_history.append(evaluate(model, val_batches))\n"
+                             "    print(f\"epoch {epoch + 1}/{plan.epochs}: validation accuracy {val_history[-1]:.1%}\")\n"
+                             "    if best_epoch is None or val_history[-1] > val_history[best_epoch]:\n"
+                             "        best_epoch = epoch\n"
+                             "        best_state = copy.deepcopy(model.state_dict())\n"
+                             "    epoch += 1\n"
+                             "model.load_state_dict(best_state)\n"
+                             "print(\"best epoch:\", best_epoch + 1)"),
+        },
+    },
 }
