@@ -1,6 +1,6 @@
 ALTERNATIVES = {
     "keywords-and-functional": {
-        "style": "keyword arguments; a loop to count; F.linear and torch.matmul",
+        "style": "keyword arguments; a loop to count; torch.matmul for the layer by hand",
         "answers": {
             "layer": "linear_layer1 = nn.Linear(in_features=4, out_features=1, bias=True)\npredicted_y = linear_layer1(x1)\nprint(predicted_y)",
             "count": ("n_parameters = 0\n"

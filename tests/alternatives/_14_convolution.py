@@ -1,6 +1,6 @@
 ALTERNATIVES = {
     "functional-and-math": {
-        "style": "math.floor for the size; F.sigmoid-free: torch.sigmoid as a method; view to flatten",
+        "style": "math.floor for the size; sigmoid as a tensor method; view to flatten",
         "answers": {
             "conv-size": ("import math\n\n"
                           "def conv_output_size(size, kernel, padding=0, stride=1):\n"
