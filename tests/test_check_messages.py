@@ -138,3 +138,22 @@ def test_the_graders_pytest_options_do_not_reach_the_checks(monkeypatch):
     message = run_check(check, types.SimpleNamespace(**variables), REPO)
     assert message is not None and says in message, message
     assert os.environ["PYTEST_ADDOPTS"] == "--no-such-option"
+
+
+def _raises(*args):
+    raise ValueError("shapes do not match")
+
+
+SENTENCES = [
+    ("03_linear_model::test_count", dict(n_parameters=5, linear_layer1=None), "linear_layer1 should be a layer"),
+    ("05_gradient::test_fresh", dict(gradients=_raises),
+     "gradients(layer, x, y), called three times on one layer, raised ValueError: shapes do not match"),
+    ("05_gradient::test_fresh", dict(gradients=lambda layer, x, y: ([0.0] * 4, [0.0])),
+     "gradients should return two tensors"),
+]
+
+
+@pytest.mark.parametrize("check,variables,says", SENTENCES, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(SENTENCES)])
+def test_a_broken_answer_gets_a_sentence_not_a_traceback(check, variables, says):
+    message = run_check(check, types.SimpleNamespace(**variables), REPO)
+    assert message is not None and message.startswith(says.split(":")[0][:20]) and says in message, message

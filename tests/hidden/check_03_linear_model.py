@@ -50,8 +50,8 @@ def test_count(nb):
     if isinstance(n, torch.Tensor) and n.numel() == 1:
         n = n.item()
     assert isinstance(n, int), f"n_parameters should be a whole number, found {n!r}"
-    layer = nb.linear_layer1
-    weights, biases = layer.weight.numel(), (layer.bias.numel() if layer.bias is not None else 0)
+    weight, bias = _weight_and_bias(nb.linear_layer1)
+    weights, biases = weight.numel(), bias.numel()
     expected = weights + biases
     assert n != weights or not biases, (
         f"n_parameters should count the bias too: {weights} weights + {biases} bias = {expected}, found {n}"

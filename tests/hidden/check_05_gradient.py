@@ -7,7 +7,7 @@ the student's own formulas."""
 import torch
 import torch.nn as nn
 
-from course.grader.judge import run_beside, same_object, the_object, type_name
+from course.grader.judge import run_beside, same_object, student_call, the_object, type_name
 from course.grader.in_kernel.probes import attribute_ids, calls_with_grads
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
@@ -131,7 +131,8 @@ def _fresh(nb):
     # Three calls on one layer, in the kernel (course/grader/in_kernel/probes.py); before the
     # third, as if some earlier backward() had left gradients behind.
     leftover = [torch.full_like(layer.weight, 100.0), torch.full_like(layer.bias, 100.0)]
-    results, *_ = run_beside(the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
+    results, *_ = student_call("gradients(layer, x, y), called three times on one layer,", run_beside,
+                               the_object(nb, "gradients"), calls_with_grads, layer, [None, None, leftover], x, y)
     for call, result in zip(("first", "second", "third"), results):
         assert isinstance(result, tuple) and len(result) == 2, (
             f"gradients should return a pair (weight_grad, bias_grad), found {type_name(result)}"
@@ -140,6 +141,10 @@ def _fresh(nb):
         assert got_dw is not None and got_db is not None, (
             f"gradients returned None on the {call} call: return layer.weight.grad and layer.bias.grad "
             "after loss.backward(), and clear old gradients before backward(), not after"
+        )
+        assert isinstance(got_dw, torch.Tensor) and isinstance(got_db, torch.Tensor), (
+            f"gradients should return two tensors (layer.weight.grad, layer.bias.grad), found "
+            f"{type_name(got_dw)} and {type_name(got_db)} on the {call} call"
         )
         stale = "" if call == "first" else (
             ": the gradients of an earlier backward() were still in .grad and the new ones were added to them. "
