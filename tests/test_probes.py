@@ -4,6 +4,7 @@ import copy
 import operator
 import sys
 import types
+import warnings
 
 import pytest
 import torch
@@ -11,6 +12,7 @@ from torch import nn
 
 from course.grader.in_kernel import probes
 from course import vision
+from course.notebook import prepare
 from course.grader.judge.client import KERNEL_SIDE, Judge, module_source
 
 pytestmark = pytest.mark.unit
@@ -52,8 +54,13 @@ def test_one_step_puts_the_optimizer_back(make, warm):
     state = copy.deepcopy(optimizer.state_dict())
     params = [p.detach().clone() for p in model.parameters()]
     grads = [None if p.grad is None else p.grad.clone() for p in model.parameters()]
+    with warnings.catch_warnings():
+        prepare(seed=0)  # its step hook counts the trial step too: one_step must put that back
+    optimizer.steps_taken, optimizer.last_step_grads = 7, ["kept"]
 
     held, report = probes.one_step(optimizer, _forward_of(model), inputs, targets)
+
+    assert (optimizer.steps_taken, optimizer.last_step_grads) == (7, ["kept"])
 
     assert sorted(held) == sorted(id(p) for p in model.parameters())
     assert [(shape, i) for shape, i, _, _ in report] == [(tuple(p.shape), id(p)) for p in model.parameters()]

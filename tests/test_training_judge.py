@@ -1,6 +1,7 @@
 """course.grader.judge.training, run by hand (no kernel): the last step of a
 training loop is told apart when it carried earlier batches' gradients
 (zero_grad() once per epoch), and not judged when nothing is left to judge."""
+import warnings
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ import torch.optim as optim
 from torch.utils.data import DataLoader, TensorDataset
 
 from course.grader.judge.training import last_step_used_one_batch
+from course.notebook import prepare
 
 pytestmark = pytest.mark.unit
 
@@ -35,6 +37,8 @@ def trained(clear, make_optimizer=lambda params: optim.SGD(params, lr=1.0), epoc
             if clear == "after step":
                 optimizer.zero_grad(set_to_none=False)
             history.append(loss.item())
+        if clear == "end of epoch":
+            optimizer.zero_grad()
     return SimpleNamespace(optimizer=optimizer, forward=model, loss_history=history)
 
 
@@ -45,6 +49,16 @@ def test_one_update_per_batch_passes(clear):
 
 def test_gradients_added_up_over_an_epoch_fail():
     assert not last_step_used_one_batch(trained("per epoch"), "forward", X, Y, batch_size=2)
+
+
+def test_gradients_cleared_at_the_end_of_each_epoch_fail():
+    """The last step used the whole epoch's gradients, then zero_grad()
+    cleared them: course.notebook.prepare (every notebook's first cell)
+    keeps what each step used, and the step is judged all the same."""
+    with warnings.catch_warnings():
+        prepare(seed=0)
+    assert not last_step_used_one_batch(trained("end of epoch"), "forward", X, Y, batch_size=2)
+    assert last_step_used_one_batch(trained("per batch"), "forward", X, Y, batch_size=2)
 
 
 def test_an_optimizer_whose_step_cannot_be_undone_is_not_judged():

@@ -77,4 +77,21 @@ MISTAKES = {
         )},
         "fails": {"check-trained": "once per batch, inside the loop over the loader"},
     },
+    # The same, with zero_grad() at the end of each epoch: the last step's
+    # gradients are cleared after it, yet it used those of the whole epoch.
+    "zero-grad-at-end-of-epoch": {
+        "answers": {"train": (
+            "net = Net()\n"
+            "optimizer = optim.SGD(net.parameters(), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    for xb, yb in loader:\n"
+            "        loss = loss_function(net(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())\n"
+            "    optimizer.zero_grad()"
+        )},
+        "fails": {"check-trained": "once per batch, inside the loop over the loader"},
+    },
 }

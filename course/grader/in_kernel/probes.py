@@ -200,14 +200,16 @@ def one_step(optimizer, func, inputs, targets):
     func(inputs) against targets (compared by the check, not here, where
     torch may be patched). Everything is put back afterwards: the
     parameters, their .grad, and the optimizer's state (momentum buffers,
-    Adam's moments and step counts), so the notebook's trained network and
-    its optimizer stay as they were."""
+    Adam's moments and step counts, and what course.notebook.prepare counts
+    on it), so the notebook's trained network and its optimizer stay as
+    they were."""
     used = parameters_used(func, inputs)
     held = _held(optimizer)
     saved = [(p, p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in used]
     # load_state_dict copies the saved tensors back into the optimizer's own
     # state, so the copy must not share them with the state the step changes.
     state = copy.deepcopy(optimizer.state_dict())
+    counted = {k: v for k, v in vars(optimizer).items() if k in ("steps_taken", "last_step_grads")}
     try:
         optimizer.zero_grad()
         torch.nn.MSELoss()(func(inputs), targets).backward()
@@ -219,6 +221,9 @@ def one_step(optimizer, func, inputs, targets):
                 p.copy_(value)
                 p.grad = grad
         optimizer.load_state_dict(state)
+        for k in ("steps_taken", "last_step_grads"):
+            vars(optimizer).pop(k, None)
+        vars(optimizer).update(counted)
     return held, [(tuple(p.shape), id(p), value, new) for (p, value, _), new in zip(saved, after)]
 
 
@@ -236,8 +241,8 @@ def on_pil_image(func, pixels):
 
 def last_step_undone(optimizer, func, inputs, targets, batch_size):
     """What a plain SGD optimizer's last step started from: each held
-    parameter p + lr * p.grad (the gradient that step used, if .grad still
-    holds it alone). Returns those .grads, and, at that start, for every
+    parameter p + lr * g, where g is the gradient that step used (kept by
+    course.notebook.prepare as optimizer.last_step_grads, else .grad). Returns those .grads, and, at that start, for every
     batch of `batch_size` rows of inputs, the BCE loss of func and its
     gradients: the check looks for the batch the last step was taken on.
     The parameters are put back; nothing else is touched."""
@@ -246,6 +251,9 @@ def last_step_undone(optimizer, func, inputs, targets, batch_size):
     params = [p for group in optimizer.param_groups for p in group["params"]]
     steps = [group["lr"] for group in optimizer.param_groups for _ in group["params"]]
     grads = [None if p.grad is None else p.grad.detach().clone() for p in params]
+    kept = getattr(optimizer, "last_step_grads", None)  # course.notebook.prepare keeps them
+    if isinstance(kept, list) and len(kept) == len(params):
+        grads = [None if g is None else g.detach().clone() for g in kept]
     if any(g is None for g in grads):
         return grads, []
     saved = [p.detach().clone() for p in params]

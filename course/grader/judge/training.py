@@ -10,9 +10,11 @@ def last_step_used_one_batch(nb, model_name, inputs, targets, batch_size):
     """Whether the last optimizer.step() of the notebook's loop used the
     gradient of one batch alone (zero_grad() once per batch): undo that step
     (p + lr * p.grad), and some batch of `batch_size` rows must there give
-    that very gradient and the last entry of loss_history. True also when
-    nothing can be judged: no plain SGD (other optimizers' steps cannot be
-    undone this way), or gradients cleared after the last step."""
+    that very gradient and the last entry of loss_history. The gradient is
+    the one the step used, kept by course.notebook.prepare, so a zero_grad()
+    after the last step (at the end of each epoch) hides nothing. True also
+    when nothing can be judged: no plain SGD (other optimizers' steps cannot
+    be undone this way), or no gradient to be seen."""
     optimizer = nb.optimizer
     plain = is_instance(optimizer, torch.optim.SGD) and not any(
         group.get(k) for group in optimizer.param_groups for k in ("momentum", "weight_decay", "nesterov", "maximize"))
