@@ -242,9 +242,10 @@ def on_pil_image(func, pixels):
 def last_step_undone(optimizer, func, inputs, targets, batch_size):
     """What a plain SGD optimizer's last step started from: each held
     parameter p + lr * g, where g is the gradient that step used (kept by
-    course.notebook.prepare as optimizer.last_step_grads, else .grad). Returns those .grads, and, at that start, for every
-    batch of `batch_size` rows of inputs, the BCE loss of func and its
-    gradients: the check looks for the batch the last step was taken on.
+    course.notebook.prepare as optimizer.last_step_grads, else .grad).
+    Returns those gradients, and, at that start, for every batch of
+    `batch_size` rows of inputs, the BCE loss of func and its gradients:
+    the check looks for the batch the last step was taken on.
     The parameters are put back; nothing else is touched."""
     import itertools
 
