@@ -76,9 +76,10 @@ data: setup
 
 # Seconds per notebook, each step's reference solution run top to bottom
 # (budget: 30 s a step, 90 s for the image steps 12-17). Prints; not a test.
+# BEFORE=REV runs each step as it was at REV too, in the same run; STEPS=... picks steps.
 .PHONY: bench-notebooks
 bench-notebooks: setup
-	$(PY) benchmarks/notebooks.py
+	$(PY) benchmarks/notebooks.py $(if $(BEFORE),--before $(BEFORE)) $(STEPS)
 
 # Train step 17's reference CNN on CIFAR-10: accuracy, seconds, images/s, on
 # the CPU and on the GPU when there is one.
