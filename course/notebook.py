@@ -26,8 +26,8 @@ def prepare(seed=0):
       of the fastest, which may differ between runs), so that on a GPU too
       two gradings of one notebook train the same network.
     - Counts every optimizer's steps (see steps_taken) and keeps the
-      gradients its last step used (`optimizer.last_step_grads`): what the
-      checks read to tell how a training loop ran.
+      gradients a plain SGD's last step used (`optimizer.last_step_grads`):
+      what the checks read to tell how a training loop ran.
     - Shows each warning once per place it comes from, on stdout (see
       show_on_stdout); deprecation notices, which are about libraries and not
       about the student's code, stay hidden.
@@ -58,9 +58,14 @@ def prepare(seed=0):
 
 def _count_step(optimizer, args, kwargs):
     optimizer.steps_taken = getattr(optimizer, "steps_taken", 0) + 1
-    # The gradients this step used, kept after a zero_grad() clears them.
-    optimizer.last_step_grads = [None if p.grad is None else p.grad.detach().clone()
-                                 for group in optimizer.param_groups for p in group["params"]]
+    # The gradients this step used, kept after a zero_grad() clears them: for
+    # SGD only, the one optimizer whose step the checks can undo (step 17's
+    # AdamW would copy every gradient of every batch for nothing).
+    from torch.optim import SGD
+
+    if isinstance(optimizer, SGD):
+        optimizer.last_step_grads = [None if p.grad is None else p.grad.detach().clone()
+                                     for group in optimizer.param_groups for p in group["params"]]
 
 
 def steps_taken(optimizer):

@@ -208,3 +208,8 @@ def test_prepare_counts_each_optimizers_steps():
     with torch.no_grad():
         w -= 0.1  # by hand: no step of either
     assert (steps_taken(used), steps_taken(idle)) == (3, 0)
+    # The gradients of SGD's last step are kept (steps 10/11 undo it); an
+    # optimizer whose step cannot be undone keeps none.
+    assert [g.tolist() for g in used.last_step_grads] == [[1.0, 1.0]]
+    idle.step()
+    assert steps_taken(idle) == 1 and not hasattr(idle, "last_step_grads")
