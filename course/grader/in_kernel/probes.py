@@ -110,6 +110,19 @@ def passes(iterable, count):
     return [list(iterable) for _ in range(count)]
 
 
+def batches_dealt(loader, count):
+    """What `count` passes over a DataLoader deal, without reading an image:
+    for each pass, the dataset's indices in the order dealt (a tensor) and
+    the size of each batch, from what the loader draws them from (its batch
+    sampler; without batching, its sampler, one sample at a time)."""
+    source = loader.batch_sampler if loader.batch_sampler is not None else loader.sampler
+    dealt = []
+    for _ in range(count):
+        batches = [list(batch) if isinstance(batch, (list, tuple)) else [batch] for batch in source]
+        dealt.append((torch.tensor([int(i) for batch in batches for i in batch]), [len(b) for b in batches]))
+    return dealt
+
+
 class RecordingDataset(torch.utils.data.Dataset):
     """The samples (inputs[i], targets[i]), noting which indices are read."""
 
