@@ -123,6 +123,15 @@ def batches_dealt(loader, count):
     return dealt
 
 
+def memory_addresses(model, state):
+    """{name: (where model.state_dict()[name]'s numbers are in memory, where
+    state[name]'s are)} for the tensors both hold: the same address is the
+    same memory, a `state` that changes whenever the model trains (the
+    caller compares)."""
+    return {name: (tensor.data_ptr(), state[name].data_ptr()) for name, tensor in model.state_dict().items()
+            if isinstance(state.get(name), torch.Tensor)}
+
+
 class RecordingDataset(torch.utils.data.Dataset):
     """The samples (inputs[i], targets[i]), noting which indices are read."""
 
