@@ -61,4 +61,24 @@ ALTERNATIVES = {
                       "    epoch += 1"),
         },
     },
+    "layers-in-a-list": {
+        "style": "the two layers kept in a Python list, not named; forward loops over them; the optimizer's "
+                 "parameters from a comprehension",
+        "answers": {
+            "network": ("layers = [nn.Linear(2, HIDDEN), nn.Linear(HIDDEN, 1)]\n\n\n"
+                        "def forward(x):\n"
+                        "    for layer in layers:\n"
+                        "        x = torch.sigmoid(layer(x))\n"
+                        "    return x"),
+            "train": ("optimizer = optim.SGD([p for layer in layers for p in layer.parameters()], lr=1.0)\n"
+                      "loss_history = []\n"
+                      "for epoch in range(EPOCHS):\n"
+                      "    for xb, yb in loader:\n"
+                      "        optimizer.zero_grad()\n"
+                      "        loss = loss_function(forward(xb), yb)\n"
+                      "        loss.backward()\n"
+                      "        optimizer.step()\n"
+                      "        loss_history.append(loss.item())"),
+        },
+    },
 }

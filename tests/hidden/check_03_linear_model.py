@@ -83,6 +83,20 @@ def _by_hand(nb):
             f"linear_by_hand(nn.Linear({n_in}, {n_out}), x) should be {expected.tolist()}, found {got.tolist()}"
             + (": did you forget the bias?" if torch.allclose(got.detach(), expected - layer.bias.detach(), atol=1e-5) else "")
         )
+    # A stand-in that holds a weight and a bias but gives x back when called:
+    # only an answer computed from the two gets its sum right.
+    stand_in = nn.Identity()
+    stand_in.weight, stand_in.bias = nn.Parameter(torch.randn(2, 2)), nn.Parameter(torch.randn(2))
+    x = torch.randn(2)
+    got = nb.linear_by_hand(stand_in, x)
+    expected = _independent_linear(stand_in, x)
+    if isinstance(got, torch.Tensor) and got.shape == x.shape and torch.allclose(got.detach(), x):
+        raise AssertionError("linear_by_hand(layer, x) calls layer(x): compute it yourself from layer.weight and "
+                             "layer.bias, with @ and +")
+    assert isinstance(got, torch.Tensor) and torch.allclose(got.detach(), expected, atol=1e-5), (
+        f"linear_by_hand should use only layer.weight and layer.bias: on a layer with weight "
+        f"{stand_in.weight.tolist()} and bias {stand_in.bias.tolist()} it should give {expected.tolist()}, found {got}"
+    )
     weight, _ = _weight_and_bias(nb.linear_layer1)
     if weight.shape[-1] == nb.x1.shape[-1]:
         expected = _independent_linear(nb.linear_layer1, nb.x1)

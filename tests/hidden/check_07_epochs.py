@@ -9,6 +9,7 @@ import torch.optim as optim
 
 from course.grader.judge import is_instance, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import held_ids, steps_of, value_and_slopes
+from course.grader.judge.training import assert_sgd
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -143,6 +144,7 @@ def test_training(nb):
     assert is_instance(optimizer, torch.optim.Optimizer), (
         f"my_sgd should be an optimizer, SGD([var_1, var_2], lr=3e-3), found {type_name(optimizer)}"
     )
+    assert_sgd(optimizer, "my_sgd", 3e-3)
     for name in ("var_1", "var_2"):
         # Which tensors my_sgd holds, by id, asked where they live (course/grader/in_kernel/probes.py).
         held, (tensor,) = run_beside(the_object(nb, "my_sgd"), held_ids, the_object(nb, name))

@@ -13,7 +13,7 @@ import torch.nn as nn
 
 from course.grader.judge import assert_probabilities, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import one_step, parameters_used
-from course.grader.judge.training import last_step_used_one_batch
+from course.grader.judge.training import assert_a_loss_per_step, assert_sgd, last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -67,6 +67,7 @@ def test_network(nb):
 
 
 def test_optimizer(nb):
+    assert_sgd(nb.optimizer, "optimizer", 1.0)
     # Which parameters of forward the optimizer holds, and which one step of
     # it moves: tried in the kernel, then everything put back (course/grader/in_kernel/probes.py).
     held, report = run_beside(the_object(nb, "optimizer"), one_step, the_object(nb, "forward"), X, Y)
@@ -101,6 +102,7 @@ def test_fits(nb):
     assert all(isinstance(h, numbers.Real) for h in history), "loss_history should hold plain floats (loss.item())"
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert_a_loss_per_step(nb)
     assert last_step_used_one_batch(nb, "forward", X, Y, batch_size=2), (
         "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
         "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"

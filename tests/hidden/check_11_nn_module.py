@@ -7,7 +7,7 @@ import torch.nn as nn
 
 from course.grader.judge import assert_probabilities, is_instance, is_subclass, run_beside, the_object, type_name
 from course.grader.in_kernel.probes import forward_alone, named_parameter_ids, parameter_ids
-from course.grader.judge.training import last_step_used_one_batch
+from course.grader.judge.training import assert_a_loss_per_step, assert_sgd, last_step_used_one_batch
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -99,6 +99,7 @@ def test_trained(nb):
         f"{[round(v, 3) for v in out.flatten().tolist()]} for targets 0, 1, 1, 0: " + hint
     )
     assert final < 0.1, f"the trained net's loss (BCE) on x should be below 0.1, found {final:.4f}: " + hint
+    assert_sgd(nb.optimizer, "optimizer", 1.0)
     held_ids, named = run_beside(the_object(nb, "optimizer"), named_parameter_ids, the_object(nb, "net"))
     held = [name for name, i in named if i in held_ids]
     assert len(held) == len(named) == len(list(net.parameters())), (
@@ -111,6 +112,7 @@ def test_trained(nb):
     )
     start, end = sum(history[:10]) / 10, sum(history[-10:]) / 10
     assert end < start, f"loss_history should go down: mean of the first 10 batches {start:.4f}, of the last 10 {end:.4f}"
+    assert_a_loss_per_step(nb)
     assert last_step_used_one_batch(nb, "net", X, Y, batch_size=2), (
         "the last optimizer.step() used more than the last batch's gradient: gradients of earlier batches were "
         "still in .grad. Clear them with optimizer.zero_grad() once per batch, inside the loop over the loader"

@@ -40,4 +40,13 @@ MISTAKES = {
         )},
         "fails": {"check-by-hand": "did you forget the bias?"},
     },
+    # The shortcut: the layer computes it, so nothing is done by hand.
+    "calls-the-layer": {
+        "lesson": True,
+        "answers": {"by-hand": (
+            "def linear_by_hand(layer, x):\n    return layer(x)\n\n\n"
+            "by_hand_y = linear_by_hand(linear_layer1, x1)"
+        )},
+        "fails": {"check-by-hand": "calls layer(x)"},
+    },
 }

@@ -120,6 +120,31 @@ MISTAKES = {
         )},
         "fails": {"check-training": "only through my_sgd.step()"},
     },
+    # Another optimizer than the one asked for: Adam reaches 15 too, but the
+    # step is about plain SGD and its learning rate.
+    "adam-not-sgd": {
+        "answers": {"training": (
+            "my_sgd = optim.Adam([var_1, var_2], lr=1e-2)\n"
+            "for step in range(300):\n"
+            "    my_sgd.zero_grad()\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "my_sgd should be optim.SGD([var_1, var_2], lr=3e-3), found Adam"},
+    },
+    # Another learning rate, with more steps to make up for it.
+    "other-lr": {
+        "answers": {"training": (
+            "my_sgd = optim.SGD([var_1, var_2], lr=1e-3)\n"
+            "for step in range(300):\n"
+            "    my_sgd.zero_grad()\n"
+            "    loss = loss_fn(var_1 * var_2)\n"
+            "    loss.backward()\n"
+            "    my_sgd.step()"
+        )},
+        "fails": {"check-training": "with lr=0.001"},
+    },
     # The last loss returned instead of the history of all of them.
     "returns-last-loss": {
         "lesson": True,

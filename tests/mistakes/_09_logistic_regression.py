@@ -16,13 +16,13 @@ MISTAKES = {
     "bce-sign": {
         "lesson": True,
         "answers": {"bce": "def bce_by_hand(p, y):\n    return (y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()"},
-        "fails": {"check-bce": "should be"},
+        "fails": {"check-bce": "the sign is flipped"},
     },
     # Only the y = 1 half of the formula.
     "bce-half": {
         "lesson": True,
         "answers": {"bce": "def bce_by_hand(p, y):\n    return -(y * torch.log(p)).mean()"},
-        "fails": {"check-bce": "as nn.BCELoss() gives"},
+        "fails": {"check-bce": "only the y = 1 half"},
     },
     # MSE kept from step 7: it trains, more slowly, and it is not the loss asked for.
     "mse-not-bce": {

@@ -23,7 +23,10 @@ MISTAKES = {
         "lesson": True,
         "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
                                            lr="0.1", epochs="3")},
-        "fails": {"check-fits": "after training every output should be on the right side of 0.5"},
+        "fails": {
+            "check-optimizer": "found SGD with lr=0.1",
+            "check-fits": "after training every output should be on the right side of 0.5",
+        },
     },
     # No nonlinearity between the layers: one linear layer in disguise.
     "no-hidden-sigmoid": {
@@ -103,5 +106,19 @@ MISTAKES = {
             "    optimizer.zero_grad()"
         )},
         "fails": {"check-fits": "once per batch, inside the loop over the loader"},
+    },
+    # The loss kept once per epoch, after the loop over the batches: the
+    # history the exercise asks for has one loss per batch.
+    "loss-once-per-epoch": {
+        "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
+                                           lr="1.0", epochs="EPOCHS").replace(
+            "        loss_history.append(loss.item())", "    loss_history.append(loss.item())")},
+        "fails": {"check-fits": "holds 500 losses, but the optimizer took 1000 steps"},
+    },
+    # Plain SGD asked for, Adam used: it fits XOR too.
+    "adam-not-sgd": {
+        "answers": {"train": _TRAIN.format(params="list(layer1.parameters()) + list(layer2.parameters())",
+                                           lr="0.05", epochs="EPOCHS").replace("optim.SGD", "optim.Adam")},
+        "fails": {"check-optimizer": "should be an optim.SGD with lr=1.0, found Adam"},
     },
 }

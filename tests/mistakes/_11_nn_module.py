@@ -94,4 +94,38 @@ MISTAKES = {
         )},
         "fails": {"check-trained": "once per batch, inside the loop over the loader"},
     },
+    # Another learning rate than the exercise's.
+    "other-lr": {
+        "answers": {"train": (
+            "net = Net()\n"
+            "optimizer = optim.SGD(net.parameters(), lr=2.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    for xb, yb in loader:\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_function(net(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        loss_history.append(loss.item())"
+        )},
+        "fails": {"check-trained": "found SGD with lr=2.0"},
+    },
+    # Each epoch's mean loss kept, not each batch's.
+    "loss-once-per-epoch": {
+        "answers": {"train": (
+            "net = Net()\n"
+            "optimizer = optim.SGD(net.parameters(), lr=1.0)\n"
+            "loss_history = []\n"
+            "for epoch in range(EPOCHS):\n"
+            "    total = 0.0\n"
+            "    for xb, yb in loader:\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = loss_function(net(xb), yb)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        total += loss.item()\n"
+            "    loss_history.append(total / len(loader))"
+        )},
+        "fails": {"check-trained": "holds 500 losses, but the optimizer took 1000 steps"},
+    },
 }

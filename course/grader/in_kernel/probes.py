@@ -185,16 +185,24 @@ def forward_alone(model, *inputs):
 
 
 def _notebook_parameters(func):
-    """Every parameter the notebook holds, in a module or loose: the
-    variables of the IPython kernel this runs in (else func's globals)."""
+    """Every parameter the notebook holds, in a module or loose, or kept in a
+    list, tuple or dict of them: the variables of the IPython kernel this
+    runs in (else func's globals)."""
     try:
         from IPython import get_ipython
         shell = get_ipython()
     except ImportError:
         shell = None
     namespace = shell.user_ns if shell is not None else getattr(func, "__globals__", {})
-    found = {}
+    values = []
     for value in list(namespace.values()):
+        values.append(value)
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, (list, tuple)) and len(value) <= 1000:  # `layers = [nn.Linear(...), ...]`
+            values.extend(value)
+    found = {}
+    for value in values:
         if isinstance(value, torch.nn.Module):
             for p in value.parameters():
                 found[id(p)] = p

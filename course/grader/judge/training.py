@@ -2,8 +2,27 @@
 the loop is top-level notebook code, not a function a check could call."""
 import torch
 
-from course.grader.in_kernel.probes import last_step_undone
-from course.grader.judge.api import is_instance, run_beside, the_object
+from course.grader.in_kernel.probes import last_step_undone, steps_of
+from course.grader.judge.api import is_instance, run_beside, the_object, type_name
+
+
+def assert_sgd(optimizer, name, lr):
+    """The optimizer an exercise names: an optim.SGD with learning rate `lr`
+    (the visible cells ask the same)."""
+    assert is_instance(optimizer, torch.optim.SGD), (
+        f"{name} should be an optim.SGD, as the exercise asks, found {type_name(optimizer)}")
+    found = optimizer.param_groups[0]["lr"]
+    assert found == lr, f"{name}'s learning rate should be {lr}, as the exercise asks, found {found}"
+
+
+def assert_a_loss_per_step(nb, history="loss_history", optimizer="optimizer"):
+    """One entry of the loss history for each step the optimizer took (the
+    steps counted by course.notebook.prepare): every batch's loss kept, one
+    update per batch."""
+    steps, entries = run_beside(the_object(nb, optimizer), steps_of), len(getattr(nb, history))
+    assert steps == entries, (
+        f"{history} holds {entries} losses, but {optimizer} took {steps} steps: keep the loss.item() of "
+        "every batch, one for each optimizer.step()")
 
 
 def last_step_used_one_batch(nb, model_name, inputs, targets, batch_size):
