@@ -66,6 +66,15 @@ MISTAKES = {
                   "check-training-run": "after the run, model should hold the weights of its best epoch"},
         "lesson": True,
     },
+    # No augmentation: the training images as they are. Three epochs are too
+    # few to overfit, so the accuracy still clears the target; the text asks
+    # for the crops and flips, and the check reads them.
+    "no-augmentation": {
+        "answers": {"transforms": SOLUTION["transforms"].replace(
+            "    transforms.RandomCrop(32, padding=4),\n    transforms.RandomHorizontalFlip(),\n", "")},
+        "fails": {"check-transforms": "train_transform should hold transforms.RandomCrop(32, padding=4)"},
+        "lesson": True,
+    },
     # model.eval() forgotten in evaluate: batch norm measures with each
     # validation batch's own statistics, and updates its running averages.
     "eval-mode-forgotten": {
