@@ -157,3 +157,50 @@ SENTENCES = [
 def test_a_broken_answer_gets_a_sentence_not_a_traceback(check, variables, says):
     message = run_check(check, types.SimpleNamespace(**variables), REPO)
     assert message is not None and message.startswith(says.split(":")[0][:20]) and says in message, message
+
+
+# The image steps' guards that their visible cells reach first in a graded
+# notebook (the cell stops there), so only a direct call shows them.
+IMAGE_SENTENCES = [
+    ("12_images::test_to_vectors", dict(to_vectors=lambda x: x.flatten(1).numpy()),
+     "to_vectors(x) should return a tensor (a batch of vectors), found ndarray"),
+    ("16_relu_gpu::test_device", dict(device="gpu"), "device should be the string 'cuda' or 'cpu', found 'gpu'"),
+    ("15_pooling::test_count_parameters", dict(count_parameters=lambda model: len(list(model.parameters()))),
+     "count_parameters(nn.Linear(4, 2)) gave 2, the number of parameter tensors"),
+    ("15_pooling::test_count_parameters",
+     dict(count_parameters=lambda model: sum(p.numel() for n, p in model.named_parameters() if "weight" in n)),
+     "count_parameters(nn.Linear(4, 2)) gave 8, the weights only"),
+]
+
+
+@pytest.mark.parametrize("check,variables,says", IMAGE_SENTENCES,
+                         ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(IMAGE_SENTENCES)])
+def test_an_image_step_slip_gets_a_sentence(check, variables, says):
+    message = run_check(check, types.SimpleNamespace(**variables), REPO)
+    assert message is not None and says in message, message
+
+
+def _loaders(train_batching, val_batching):
+    """Step 12's two loaders, made with the given DataLoader arguments (the
+    training images untransformed: the check reads only their indices)."""
+    from torch.utils.data import DataLoader
+    from torchvision import transforms
+    from course.data import fashion_mnist
+
+    train_set, val_set = fashion_mnist("train"), fashion_mnist("val", transform=transforms.ToTensor())
+    return dict(train_loader=DataLoader(train_set, **train_batching(train_set)),
+                val_loader=DataLoader(val_set, **val_batching(val_set)))
+
+
+@pytest.mark.parametrize("train,val,says", [
+    # A batch sampler over a RandomSampler: shuffled batches of 64 (batch_size is None, the sampler sequential).
+    (lambda data: dict(batch_sampler=torch.utils.data.BatchSampler(torch.utils.data.RandomSampler(data), 64, False)),
+     lambda data: dict(batch_size=1000), None),
+    (lambda data: dict(batch_size=64, shuffle=True),
+     lambda data: dict(sampler=torch.utils.data.SubsetRandomSampler(range(len(data))), batch_size=1000),
+     "val_loader should not shuffle"),
+    (lambda data: dict(batch_size=64, shuffle=True), lambda data: dict(batch_size=500), "val_loader should deal batches of 1000"),
+], ids=["batch-sampler", "val-subset-random", "val-500"])
+def test_step_12_judges_loaders_by_the_batches_they_deal(train, val, says):
+    message = run_check("12_images::test_loaders", types.SimpleNamespace(**_loaders(train, val)), REPO)
+    assert (message is None) if says is None else (message is not None and says in message), message

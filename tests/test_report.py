@@ -241,8 +241,6 @@ def test_each_catalogued_mistake_is_its_own_kind(class_report):
 # (step, mistake, mistake) that the report shows as one kind (docs/report.md):
 # their messages are the same, or differ only in numbers, at every cell they fail.
 KNOWN_SAME_KINDS = {
-    # Two mistakes whose checks have no hint of their own for each yet.
-    ("15_pooling", "count-tensors", "weights-only"),
     # One slip each, in two forms: var_1 and var_2 moved without my_sgd.step()
     # (typed in, or SGD's arithmetic by hand); zero_grad() once per epoch (at
     # its start, or at its end).

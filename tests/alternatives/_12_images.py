@@ -33,4 +33,14 @@ ALTERNATIVES = {
             "to-vectors": "def to_vectors(images):\n    return torch.flatten(images, start_dim=1)",
         },
     },
+    "samplers": {
+        "style": "the shuffling and batching spelled out with samplers: a SubsetRandomSampler over every index for "
+                 "training, a BatchSampler of a SequentialSampler for validation",
+        "answers": {
+            "loaders": ("from torch.utils.data import BatchSampler, SequentialSampler, SubsetRandomSampler\n\n"
+                        "train_loader = DataLoader(train_set, batch_size=64,\n"
+                        "                          sampler=SubsetRandomSampler(range(len(train_set))))\n"
+                        "val_loader = DataLoader(val_set, batch_sampler=BatchSampler(SequentialSampler(val_set), 1000, False))"),
+        },
+    },
 }

@@ -31,7 +31,7 @@ ALTERNATIVES = {
     },
     "divmod-and-shared-modules": {
         "style": "the size with divmod; one nn.Sigmoid module used twice and an nn.Flatten module; the linear "
-                 "layer's size computed with their own conv_output_size",
+                 "layer's size computed with their own conv_output_size; the output layer declared first",
         "answers": {
             "conv-size": ("def conv_output_size(size, kernel, padding=0, stride=1):\n"
                           "    moves, _ = divmod(size + 2 * padding - kernel, stride)\n"
@@ -39,12 +39,12 @@ ALTERNATIVES = {
             "convnet": ("class ConvNet(nn.Module):\n"
                         "    def __init__(self):\n"
                         "        super().__init__()\n"
+                        "        self.scores = nn.Linear(120, 10)\n"
                         "        self.conv = nn.Conv2d(3, 6, kernel_size=5, stride=1, padding=0)\n"
                         "        self.act = nn.Sigmoid()\n"
                         "        self.flatten = nn.Flatten()\n"
                         "        side = conv_output_size(32, 5)\n"
-                        "        self.hidden = nn.Linear(6 * side * side, 120)\n"
-                        "        self.scores = nn.Linear(120, 10)\n\n"
+                        "        self.hidden = nn.Linear(6 * side * side, 120)\n\n"
                         "    def forward(self, x):\n"
                         "        x = self.act(self.conv(x))\n"
                         "        x = self.flatten(x)\n"

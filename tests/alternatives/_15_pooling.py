@@ -1,14 +1,14 @@
 ALTERNATIVES = {
     "functional-pooling": {
-        "style": "F.max_pool2d in forward instead of an nn.MaxPool2d layer (PyTorch's own examples); "
-                 "parameters counted with a loop",
+        "style": "F.max_pool2d in forward instead of an nn.MaxPool2d layer (PyTorch's own examples); the "
+                 "layers declared last to first; parameters counted with a loop",
         "answers": {
             "poolnet": ("class PoolNet(nn.Module):\n"
                         "    def __init__(self):\n"
                         "        super().__init__()\n"
-                        "        self.conv1 = nn.Conv2d(3, 6, 5)\n"
+                        "        self.fc2 = nn.Linear(120, 10)\n"
                         "        self.fc1 = nn.Linear(1176, 120)\n"
-                        "        self.fc2 = nn.Linear(120, 10)\n\n"
+                        "        self.conv1 = nn.Conv2d(3, 6, 5)\n\n"
                         "    def forward(self, x):\n"
                         "        x = torch.nn.functional.max_pool2d(torch.sigmoid(self.conv1(x)), 2)\n"
                         "        x = torch.sigmoid(self.fc1(torch.flatten(x, 1)))\n"

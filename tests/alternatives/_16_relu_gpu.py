@@ -1,6 +1,7 @@
 ALTERNATIVES = {
     "functional": {
-        "style": "F.max_pool2d and torch.relu in forward, no pooling layer; torch.device for the device",
+        "style": "F.max_pool2d and torch.relu in forward, no pooling layer; flatten with start_dim=; torch.device "
+                 "for the device",
         "answers": {
             "cnn": ("class CNN(nn.Module):\n"
                     "    def __init__(self):\n"
@@ -12,7 +13,7 @@ ALTERNATIVES = {
                     "    def forward(self, x):\n"
                     "        x = F.max_pool2d(torch.relu(self.conv1(x)), 2)\n"
                     "        x = F.max_pool2d(torch.relu(self.conv2(x)), kernel_size=2, stride=2)\n"
-                    "        x = x.view(-1, 20 * 5 * 5)\n"
+                    "        x = x.flatten(start_dim=1)\n"
                     "        return self.fc2(torch.relu(self.fc1(x)))"),
             "device": ("device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')\n"
                        "model = CNN()\n"

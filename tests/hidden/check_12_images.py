@@ -2,12 +2,12 @@
 variables as `nb`; its assertion message is the student's feedback."""
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, RandomSampler
+from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from course.data import fashion_mnist
 from course.grader.judge import is_instance, run_beside, the_object, type_name
-from course.grader.in_kernel.probes import first_item, on_pil_image
+from course.grader.in_kernel.probes import batches_dealt, first_item, on_pil_image, seeded
 
 # Judged from outside the student's kernel (course/grader/judge): `nb` is remote.
 
@@ -45,16 +45,29 @@ def _check_split(name, loader, size, split):
         f"found a dataset of {len(dataset):,}" + (f" from the {found!r} split" if found != split else ""))
 
 
+def _batches_of(name, dealt, size):
+    """Fails unless a pass of `dealt` deals batches of `size` (the last one may be smaller)."""
+    sizes = dealt[0][1]
+    assert sizes and all(n == size for n in sizes[:-1]) and sizes[-1] <= size, (
+        f"{name} should deal batches of {size} (batch_size={size}); found batches of "
+        f"{', '.join(str(n) for n in sorted(set(sizes), reverse=True)[:3])}")
+
+
 def test_loaders(nb):
     train_loader, val_loader = nb.train_loader, nb.val_loader
     _check_split("train_loader", train_loader, 50000, "train")
     _check_split("val_loader", val_loader, 10000, "val")
-    assert train_loader.batch_size == 64, f"train_loader should make batches of 64, found {train_loader.batch_size}"
-    assert is_instance(train_loader.sampler, RandomSampler), (
+    # Judged by what the loaders deal over two passes (their indices, drawn in
+    # the kernel from a seed, no image read), whatever made them shuffle or not.
+    train = run_beside(the_object(nb, "train_loader"), seeded, 12, batches_dealt, 2)
+    val = run_beside(the_object(nb, "val_loader"), seeded, 12, batches_dealt, 2)
+    _batches_of("train_loader", train, 64)
+    assert not torch.equal(train[0][0], train[1][0]), (
         "train_loader should shuffle the training images (shuffle=True): found them in the same order every epoch")
-    assert not is_instance(val_loader.sampler, RandomSampler), (
+    assert torch.equal(val[0][0], val[1][0]), (
         "val_loader should not shuffle: validation images in a fixed order make the picture grids and "
         "per-image results the same every run (leave shuffle at its default, False)")
+    _batches_of("val_loader", val, 1000)
     # One batch, made in the kernel; only it comes back.
     xb, _ = run_beside(val_loader, first_item)
     assert xb.shape[1:] == (1, 28, 28), (
@@ -73,6 +86,8 @@ def test_to_vectors(nb):
                 f"to_vectors failed on a batch of shape {shape}: {str(error).splitlines()[0]}. "
                 "It should work for any image size (CIFAR-10 images are (3, 32, 32): 3072 numbers): "
                 "hard-coding 784 only fits 28x28 grey images; use x.flatten(1)") from None
+        assert isinstance(got, torch.Tensor), (
+            f"to_vectors(x) should return a tensor (a batch of vectors), found {type_name(got)}")
         assert tuple(got.shape) == tuple(expected.shape), (
             f"to_vectors(x) for x of shape {shape} should have shape {tuple(expected.shape)} "
             f"(one vector of {expected.shape[1]} numbers per image), found {tuple(got.shape)}")

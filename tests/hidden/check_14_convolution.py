@@ -1,5 +1,6 @@
 """Hidden checks for step 14 (a convolutional layer)."""
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from course.grader.judge import run_beside, type_name
@@ -23,7 +24,7 @@ def test_conv_output_size(nb):
 
 def test_convnet(nb):
     model = nb.ConvNet()
-    scores_or_explain(model, "ConvNet", why="no sigmoid, no ReLU")
+    x, scores = scores_or_explain(model, "ConvNet", why="no sigmoid, no ReLU", sizes=(5,))
     # The layers are found where the model lives (see course.grader.judge.run_beside).
     shapes = run_beside(model, layer_shapes, torch.randn(5, 3, 32, 32))
     convs = run_beside(model, layers_of, nn.Conv2d)
@@ -33,8 +34,21 @@ def test_convnet(nb):
         + (", ".join(str(tuple(c.weight.shape)) for c in convs) or "none"))
     assert (5, 6, 28, 28) in [shape for _, shape in shapes], (
         f"the convolution's output for 5 images should be (5, 6, 28, 28); the layers' outputs were {shapes}")
-    sizes = [(m.in_features, m.out_features) for m in in_chain_order(linears, 4704)]  # any declaration order
+    chained = in_chain_order(linears, 4704)  # any declaration order
+    sizes = [(m.in_features, m.out_features) for m in chained]
     assert sizes == [(4704, 120), (120, 10)], f"ConvNet's linear layers should be 4704 -> 120 and 120 -> 10, found {[(m.in_features, m.out_features) for m in linears]}"
+    fc1, fc2 = chained
+    # The text's sigmoids: the scores against its recipe computed with the
+    # net's own layers (they run where they live; the rest is computed here).
+    with torch.no_grad():
+        expected = fc2(torch.sigmoid(fc1(torch.sigmoid(convs[0](x)).flatten(1))))
+        with_relu = fc2(F.relu(fc1(F.relu(convs[0](x)).flatten(1))))
+    if torch.allclose(scores, with_relu, atol=1e-5):
+        raise AssertionError("ConvNet uses ReLU where the exercise asks for a sigmoid (after the convolution and "
+                             "after fc1): ReLU comes in step 16; here, torch.sigmoid")
+    assert torch.allclose(scores, expected, atol=1e-5), (
+        "ConvNet's scores differ from conv -> sigmoid -> flatten -> fc1 -> sigmoid -> fc2 computed with its own "
+        "layers: a sigmoid after the convolution and after the first linear layer, nothing after the last one")
 
 
 def test_training(nb):

@@ -1,5 +1,6 @@
 """Hidden checks for step 15 (a pooling layer)."""
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from course.grader.judge import run_beside, type_name
@@ -9,7 +10,7 @@ from course.vision import in_chain_order, layers_of, pooled_shapes, scores_or_ex
 
 def test_poolnet(nb):
     model = nb.PoolNet()
-    scores_or_explain(model, "PoolNet")
+    x, scores = scores_or_explain(model, "PoolNet", sizes=(5,))
     # The layers are found where the model lives (see course.grader.judge.run_beside).
     pooled = run_beside(model, pooled_shapes, torch.randn(5, 3, 32, 32))
     assert pooled, ("PoolNet's forward should max-pool the convolution's maps (nn.MaxPool2d(2, 2), or "
@@ -17,11 +18,27 @@ def test_poolnet(nb):
     assert pooled[0] == (5, 6, 14, 14), (
         f"after pooling, 5 images should be (5, 6, 14, 14): 6 maps of 14 x 14; found {pooled[0]}")
     linears = run_beside(model, layers_of, nn.Linear)
-    sizes = [(m.in_features, m.out_features) for m in in_chain_order(linears, 1176)]  # any declaration order
+    chained = in_chain_order(linears, 1176)  # any declaration order
+    sizes = [(m.in_features, m.out_features) for m in chained]
     assert sizes == [(1176, 120), (120, 10)], (
         f"PoolNet's linear layers should be 1176 -> 120 and 120 -> 10, found {[(m.in_features, m.out_features) for m in linears]}")
-    convs = [tuple(m.weight.shape) for m in run_beside(model, layers_of, nn.Conv2d)]
-    assert convs == [(6, 3, 5, 5)], f"PoolNet should have one nn.Conv2d(3, 6, 5), found weights of shapes {convs}"
+    convs = run_beside(model, layers_of, nn.Conv2d)
+    shapes = [tuple(m.weight.shape) for m in convs]
+    assert shapes == [(6, 3, 5, 5)], f"PoolNet should have one nn.Conv2d(3, 6, 5), found weights of shapes {shapes}"
+    # The text's sigmoids: the scores against its recipe computed with the
+    # net's own layers (they run where they live; the rest is computed here).
+    # Max pooling and a sigmoid commute: either order gives the same scores.
+    (conv,), (fc1, fc2) = convs, chained
+    with torch.no_grad():
+        expected = fc2(torch.sigmoid(fc1(F.max_pool2d(torch.sigmoid(conv(x)), 2).flatten(1))))
+        with_relu = fc2(F.relu(fc1(F.max_pool2d(F.relu(conv(x)), 2).flatten(1))))
+    if torch.allclose(scores, with_relu, atol=1e-5):
+        raise AssertionError("PoolNet uses ReLU where the exercise asks for a sigmoid (after the convolution and "
+                             "after fc1): ReLU comes in step 16; here, step 14's torch.sigmoid")
+    assert torch.allclose(scores, expected, atol=1e-5), (
+        "PoolNet's scores differ from conv -> sigmoid -> max pool -> flatten -> fc1 -> sigmoid -> fc2 computed "
+        "with its own layers: a sigmoid after the convolution and after the first linear layer, nothing after "
+        "the last one")
 
 
 def test_count_parameters(nb):
@@ -33,7 +50,16 @@ def test_count_parameters(nb):
     }
     for name, model in models.items():
         expected = sum(p.numel() for p in model.parameters())
+        tensors = len(list(model.parameters()))
+        weights = sum(p.numel() for n, p in model.named_parameters() if n.endswith("weight"))
         got = nb.count_parameters(model)
+        # A hint for the slip made, when the count says which (one tensor, or no bias, counts right by chance).
+        if got != expected and got == tensors:
+            raise AssertionError(f"count_parameters({name}) gave {got}, the number of parameter tensors: add up the "
+                                 f"numbers in each (t.numel()), {expected} in all")
+        if got != expected and got == weights:
+            raise AssertionError(f"count_parameters({name}) gave {got}, the weights only: the biases are parameters "
+                                 f"too, {expected} in all")
         assert got == expected, (
             f"count_parameters({name}) should be {expected} (every weight and every bias), found {got!r}")
 

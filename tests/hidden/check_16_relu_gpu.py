@@ -46,7 +46,11 @@ def test_cnn(nb):
 def test_device(nb):
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     device = nb.device
-    assert torch.device(device).type == expected, (
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, TypeError):
+        raise AssertionError(f"device should be the string 'cuda' or 'cpu', found {device!r}") from None
+    assert kind == expected, (
         f"device should be 'cuda' when torch.cuda.is_available() and 'cpu' otherwise: here {expected!r}; found {device!r}")
     model = nb.model
     where = run_beside(model, parameters_device)

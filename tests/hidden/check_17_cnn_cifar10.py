@@ -17,6 +17,7 @@ from torchvision import transforms
 
 from course.data import cifar10
 from course.grader.judge import run_beside, the_object, type_name
+from course.grader.in_kernel.probes import memory_addresses
 from course.vision import (budget, evaluate_probe, graded_accuracy, in_chain_order, layer_shapes, layers_of,
                            probe_setup, scores_or_explain, train_epoch_probe, transform_steps)
 
@@ -190,6 +191,11 @@ def test_training_run(nb):
         f"loss_history should hold the losses of every batch: {plan.epochs} x {per_epoch}, found {len(losses)}")
     first, last = sum(losses[:50]) / 50, sum(losses[-50:]) / 50
     assert last < first - 0.3, f"the loss should fall: first 50 batches {first:.3f}, last 50 {last:.3f}"
+    addresses = run_beside(the_object(nb, "model"), memory_addresses, the_object(nb, "best_state"))
+    shared = [name for name, (mine, kept) in addresses.items() if mine == kept]
+    assert not shared, (
+        "best_state holds the model's own tensors, not a copy, so it changed with every later step: "
+        "best_state = copy.deepcopy(model.state_dict())")
     state = nb.model.state_dict()
     best = nb.best_state
     assert all(torch.equal(state[k].cpu(), best[k].cpu()) for k in state), (

@@ -17,16 +17,25 @@ MISTAKES = {
     "no-padding": {
         "answers": {"conv-size": "def conv_output_size(size, kernel, padding=0, stride=1):\n    return (size - kernel) // stride + 1"},
         "fails": {"check-conv-size": "conv_output_size(32, 5, padding=2) should be 32, found 28"},
+        "lesson": True,
     },
-    # Stride forgotten: fits the visible examples, not the hidden ones.
+    # Stride forgotten.
     "no-stride": {
         "answers": {"conv-size": "def conv_output_size(size, kernel, padding=0, stride=1):\n    return size + 2 * padding - kernel + 1"},
         "fails": {"check-conv-size": "stride=2) should be"},
+        "lesson": True,
     },
     # The input size of the image, not of the feature maps: 6 * 32 * 32.
     "fc1-sized-for-the-image": {
         "answers": {"convnet": SOLUTION.replace("6 * 28 * 28", "6 * 32 * 32")},
         "fails": {"check-convnet": "cannot be multiplied", "check-training": "loss_history"},
+        "lesson": True,
+    },
+    # ReLU, which step 16 brings in, where the exercise asks for a sigmoid: it
+    # trains (well), but it is not the network the text describes.
+    "relu-instead-of-sigmoid": {
+        "answers": {"convnet": SOLUTION.replace("torch.sigmoid", "torch.relu")},
+        "fails": {"check-convnet": "ConvNet uses ReLU where the exercise asks for a sigmoid"},
     },
     # super().__init__() forgotten: no layer can be assigned, nothing trains.
     "no-super-init": {

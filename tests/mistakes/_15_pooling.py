@@ -18,17 +18,25 @@ MISTAKES = {
     "fc1-not-resized": {
         "answers": {"poolnet": SOLUTION.replace("6 * 14 * 14", "6 * 28 * 28")},
         "fails": {"check-poolnet": "cannot be multiplied", "check-training": "loss_history"},
+        "lesson": True,
     },
     # The pooling layer made but never used in forward.
     "pool-not-used": {
         "answers": {"poolnet": SOLUTION.replace("self.pool(torch.sigmoid(self.conv1(x)))", "torch.sigmoid(self.conv1(x))")
                                        .replace("6 * 14 * 14", "6 * 28 * 28")},
         "fails": {"check-poolnet": "forward should max-pool"},
+        "lesson": True,
+    },
+    # ReLU, which step 16 brings in, where the exercise asks for a sigmoid.
+    "relu-instead-of-sigmoid": {
+        "answers": {"poolnet": SOLUTION.replace("torch.sigmoid", "torch.relu")},
+        "fails": {"check-poolnet": "PoolNet uses ReLU where the exercise asks for a sigmoid"},
     },
     # Counting the parameter tensors instead of their numbers.
     "count-tensors": {
         "answers": {"count-parameters": "def count_parameters(model):\n    return len(list(model.parameters()))"},
-        "fails": {"check-count-parameters": "nn.Linear(4, 2) has 4 * 2 weights and 2 biases: 10, found 2"},
+        "fails": {"check-count-parameters": "gave 2, the number of parameter tensors"},
+        "lesson": True,
     },
     # Weights only, biases forgotten.
     "weights-only": {
@@ -36,6 +44,7 @@ MISTAKES = {
             "def count_parameters(model):\n"
             "    return sum(p.numel() for name, p in model.named_parameters() if 'weight' in name)"
         )},
-        "fails": {"check-count-parameters": "2 biases: 10, found 8"},
+        "fails": {"check-count-parameters": "gave 8, the weights only"},
+        "lesson": True,
     },
 }

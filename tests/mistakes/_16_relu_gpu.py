@@ -25,15 +25,19 @@ MISTAKES = {
     "relu-on-scores": {
         "answers": {"cnn": SOLUTION.replace("return self.fc2(x)", "return F.relu(self.fc2(x))")},
         "fails": {"check-cnn": "scores are never negative"},
+        "lesson": True,
     },
     # PyTorch's own CIFAR-10 tutorial uses 16 * 5 * 5 (it has 16 filters, not 20).
     "fc1-400": {
         "answers": {"cnn": SOLUTION.replace("20 * 5 * 5", "16 * 5 * 5")},
         "fails": {"check-cnn": "cannot be multiplied", "check-training": "loss_history"},
+        "lesson": True,
     },
     # "gpu" is not a device name PyTorch knows.
     "gpu-string": {
         "answers": {"device": 'device = "gpu"\nmodel = CNN().to(device)'},
-        "fails": {"check-device": "name 'model' is not defined", "check-training": "loss_history"},
+        "fails": {"check-device": "device should be the string 'cuda' or 'cpu', found 'gpu'",
+                  "check-training": "loss_history"},
+        "lesson": True,
     },
 }

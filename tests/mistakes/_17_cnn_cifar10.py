@@ -64,6 +64,16 @@ MISTAKES = {
             "val_transform = train_transform")},
         "fails": {"check-transforms": "val_transform should give the same tensor each time",
                   "check-training-run": "after the run, model should hold the weights of its best epoch"},
+        "lesson": True,
+    },
+    # No augmentation: the training images as they are. Graded, the model
+    # still cleared the CPU's 65 % (the grading run of 2 December); the text
+    # asks for the crops and flips, and the checks read them.
+    "no-augmentation": {
+        "answers": {"transforms": SOLUTION["transforms"].replace(
+            "    transforms.RandomCrop(32, padding=4),\n    transforms.RandomHorizontalFlip(),\n", "")},
+        "fails": {"check-transforms": "train_transform should hold transforms.RandomCrop(32, padding=4)"},
+        "lesson": True,
     },
     # model.eval() forgotten in evaluate: batch norm measures with each
     # validation batch's own statistics, and updates its running averages.
@@ -71,6 +81,21 @@ MISTAKES = {
         "answers": {"evaluate": SOLUTION["evaluate"].replace("    model.eval()\n", "")},
         "fails": {"check-evaluate": "evaluate ran the model in training mode: call model.eval() first",
                   "check-training-run": "model should hold best_state"},
+        "lesson": True,
+    },
+    # torch.no_grad() left out of evaluate: the same accuracy, but a graph is
+    # built for every validation batch and thrown away.
+    "no-grad-forgotten": {
+        "answers": {"evaluate": (
+            "def evaluate(model, batches):\n"
+            "    model.eval()\n"
+            "    correct = total = 0\n"
+            "    for images, labels in batches:\n"
+            "        correct += (model(images).argmax(dim=1) == labels).sum().item()\n"
+            "        total += len(labels)\n"
+            "    return correct / total")},
+        "fails": {"check-evaluate": "evaluate should run the model under torch.no_grad()"},
+        "lesson": True,
     },
     # The schedule stepped once per epoch: OneCycleLR then stays near its
     # starting learning rate, plan.lr / 25, for the whole run. Graded, the
@@ -84,6 +109,16 @@ MISTAKES = {
                 "    scheduler.step()\n    val_accuracy = evaluate(model, val_batches)\n"),
         },
         "fails": {"check-train-one-epoch": "the scheduler should step once per batch"},
+        "lesson": True,
+    },
+    # The best weights kept without a copy: model.state_dict() holds the
+    # model's own tensors, so best_state follows every later step. In a run
+    # whose last epoch is the best (the CPU budget's 3) nothing else shows it.
+    "state-not-copied": {
+        "answers": {"training-run": SOLUTION["training-run"].replace(
+            "best_state = copy.deepcopy(model.state_dict())", "best_state = model.state_dict()")},
+        "fails": {"check-training-run": "best_state holds the model's own tensors, not a copy"},
+        "lesson": True,
     },
     # total_steps counted in epochs: OneCycleLR refuses to step past it, so
     # the run stops with an error in its first epoch.

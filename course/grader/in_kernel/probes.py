@@ -110,6 +110,28 @@ def passes(iterable, count):
     return [list(iterable) for _ in range(count)]
 
 
+def batches_dealt(loader, count):
+    """What `count` passes over a DataLoader deal, without reading an image:
+    for each pass, the dataset's indices in the order dealt (a tensor) and
+    the size of each batch, from what the loader draws them from (its batch
+    sampler; without batching, its sampler, one sample at a time)."""
+    source = loader.batch_sampler if loader.batch_sampler is not None else loader.sampler
+    dealt = []
+    for _ in range(count):
+        batches = [list(batch) if isinstance(batch, (list, tuple)) else [batch] for batch in source]
+        dealt.append((torch.tensor([int(i) for batch in batches for i in batch]), [len(b) for b in batches]))
+    return dealt
+
+
+def memory_addresses(model, state):
+    """{name: (where model.state_dict()[name]'s numbers are in memory, where
+    state[name]'s are)} for the tensors both hold: the same address is the
+    same memory, a `state` that changes whenever the model trains (the
+    caller compares)."""
+    return {name: (tensor.data_ptr(), state[name].data_ptr()) for name, tensor in model.state_dict().items()
+            if isinstance(state.get(name), torch.Tensor)}
+
+
 class RecordingDataset(torch.utils.data.Dataset):
     """The samples (inputs[i], targets[i]), noting which indices are read."""
 
